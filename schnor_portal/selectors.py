@@ -1,0 +1,102 @@
+"""Figures for the home page of each role; every one is read through the access module."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+
+from accounts.models import Role
+from monitoring.models import ControlPoint
+from reports.models import Order
+from roadmaps.models import Plan
+from schools.access import (
+    visible_control_points,
+    visible_municipalities,
+    visible_orders,
+    visible_plans,
+    visible_schools,
+)
+from schools.models import SchoolList, SchoolListEntry
+
+DUE_SOON_DAYS = 14
+OPEN = ~Q(status__in=ControlPoint.CLOSED_STATUSES)
+
+
+def _control_point_counts(today, prefix=""):
+    """Aggregates for a control-point queryset, or for a related one when prefix is given."""
+    due = f"{prefix}due_date"
+    status = f"{prefix}status"
+    open_q = ~Q(**{f"{status}__in": ControlPoint.CLOSED_STATUSES})
+    return {
+        "cp_total": Count(f"{prefix}pk" if prefix else "pk", filter=~Q(**{status: ControlPoint.Status.CANCELLED})),
+        "cp_overdue": Count(f"{prefix}pk" if prefix else "pk", filter=open_q & Q(**{f"{due}__lt": today})),
+        "cp_due_soon": Count(
+            f"{prefix}pk" if prefix else "pk",
+            filter=open_q & Q(**{f"{due}__gte": today, f"{due}__lte": today + datetime.timedelta(days=DUE_SOON_DAYS)}),
+        ),
+        "cp_submitted": Count(f"{prefix}pk" if prefix else "pk", filter=Q(**{status: ControlPoint.Status.SUBMITTED})),
+        "cp_done": Count(f"{prefix}pk" if prefix else "pk", filter=Q(**{status: ControlPoint.Status.DONE})),
+    }
+
+
+@dataclass
+class HomeSummary:
+    today: datetime.date
+    schools: int = 0
+    list_year: int | None = None
+    listed: list = field(default_factory=list)
+    plans: dict = field(default_factory=dict)
+    control_points: dict = field(default_factory=dict)
+    orders: dict = field(default_factory=dict)
+    rows: list = field(default_factory=list)
+    plan_rows: list = field(default_factory=list)
+
+
+def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
+    schools = visible_schools(user)
+    summary = HomeSummary(today=today, schools=schools.count())
+
+    lists = SchoolList.objects.filter(municipality__in=visible_municipalities(user))
+    summary.list_year = lists.aggregate(year=Max("year"))["year"]
+    if summary.list_year:
+        by_category = dict(
+            SchoolListEntry.objects.filter(school__in=schools, school_list__year=summary.list_year)
+            .values_list("school_list__category")
+            .annotate(n=Count("school", distinct=True))
+        )
+        summary.listed = [
+            (label, by_category[value]) for value, label in SchoolList.Category.choices if value in by_category
+        ]
+
+    summary.plans = visible_plans(user).aggregate(
+        total=Count("pk"),
+        approved=Count("pk", filter=Q(status=Plan.Status.APPROVED)),
+        draft=Count("pk", filter=Q(status=Plan.Status.DRAFT)),
+    )
+    summary.control_points = visible_control_points(user).aggregate(**_control_point_counts(today))
+    summary.orders = visible_orders(user).aggregate(
+        signed=Count("pk", filter=Q(status=Order.Status.SIGNED)),
+        draft=Count("pk", filter=Q(status=Order.Status.DRAFT)),
+    )
+
+    if user.is_superuser or user.role == Role.REGION:
+        summary.rows = list(
+            visible_municipalities(user)
+            .select_related("region")
+            .annotate(n_schools=Count("schools", distinct=True))
+            .order_by("region__name", "name")
+        )
+    elif user.role in (Role.CURATOR, Role.DIRECTOR):
+        # Only this user's control points count per school: a curator's school may have
+        # municipal points too, which belong to the coordinator's page.
+        summary.rows = list(
+            schools.annotate(**_control_point_counts(today, prefix="control_points__")).order_by("short_name")
+        )
+    if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION):
+        summary.plan_rows = list(
+            visible_plans(user)
+            .select_related("municipality", "approved_by")
+            .annotate(n_activities=Count("sections__activities"))
+            .order_by("municipality__name", "-period_start", "pk")
+        )
+    return summary

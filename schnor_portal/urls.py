@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("plans/", include("roadmaps.urls")),
+    path("admin/", admin.site.urls),
+]

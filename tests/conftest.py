@@ -1,0 +1,61 @@
+"""The cast every test can call on.
+
+Municipality A: its coordinator and chair; a curator of school A; the directors of schools A and B.
+Municipality B (another region): its coordinator and its own school, plan, order and control point.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Role
+
+from . import factories as f
+
+
+@pytest.fixture
+def cast(db):
+    muni = f.MunicipalityFactory(name="Русско-Полянский муниципальный район")
+    other = f.MunicipalityFactory(name="Углегорский муниципальный округ", time_zone="Asia/Sakhalin")
+    school_a = f.SchoolFactory(municipality=muni, short_name="БОУ «Калининская СОШ»")
+    school_b = f.SchoolFactory(municipality=muni, short_name="БОУ «Цветочинская СОШ»")
+    school_other = f.SchoolFactory(municipality=other, short_name="МБОУ СОШ № 1 г. Углегорска")
+
+    curator_person = f.PersonFactory(municipality=muni, last_name="Соколова")
+    f.CuratorAssignmentFactory(school=school_a, curator=curator_person, start_date=datetime.date(2023, 3, 1))
+    # An assignment that has ended gives no access any more.
+    f.CuratorAssignmentFactory(
+        school=school_b, curator=curator_person, start_date=datetime.date(2021, 1, 1), end_date=datetime.date(2022, 1, 1)
+    )
+
+    plan = f.PlanFactory(municipality=muni)
+    plan_other = f.PlanFactory(municipality=other)
+    activity = f.ActivityFactory(section=f.PlanSectionFactory(plan=plan))
+    activity_other = f.ActivityFactory(section=f.PlanSectionFactory(plan=plan_other))
+
+    cast = SimpleNamespace(
+        muni=muni,
+        other=other,
+        school_a=school_a,
+        school_b=school_b,
+        school_other=school_other,
+        plan=plan,
+        plan_other=plan_other,
+        activity=activity,
+        cp_a=f.ControlPointFactory(activity=activity, school=school_a),
+        cp_b=f.ControlPointFactory(activity=activity, school=school_b),
+        cp_muni=f.ControlPointFactory(activity=activity, school=None),
+        cp_other=f.ControlPointFactory(activity=activity_other, school=school_other),
+        order=f.OrderFactory(municipality=muni),
+        order_other=f.OrderFactory(municipality=other),
+        coordinator=f.UserFactory(username="coordinator", role=Role.COORDINATOR, municipality=muni),
+        chair=f.UserFactory(username="chair", role=Role.CHAIR, municipality=muni),
+        curator=f.UserFactory(username="curator", role=Role.CURATOR, municipality=muni, person=curator_person),
+        director_a=f.UserFactory(username="director_a", role=Role.DIRECTOR, municipality=muni, school=school_a),
+        director_b=f.UserFactory(username="director_b", role=Role.DIRECTOR, municipality=muni, school=school_b),
+        coordinator_other=f.UserFactory(username="coordinator_other", role=Role.COORDINATOR, municipality=other),
+        region_viewer=f.UserFactory(username="region", role=Role.REGION, municipality=None, region=muni.region),
+        no_role=f.UserFactory(username="norole", role="", municipality=muni),
+    )
+    return cast

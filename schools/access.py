@@ -92,8 +92,10 @@ def visible_control_points(user) -> QuerySet[ControlPoint]:
 
 
 def get_school_for_user(user, pk) -> School:
-    return get_object_or_404(visible_schools(user), pk=pk)
+    return get_object_or_404(visible_schools(user).select_related("municipality", "director", "branch_of"), pk=pk)
 
 
 def get_plan_for_user(user, pk) -> Plan:
-    return get_object_or_404(visible_plans(user), pk=pk)
+    return get_object_or_404(
+        visible_plans(user).select_related("municipality", "approved_by", "replaces", "part_of"), pk=pk
+    )

@@ -1,0 +1,38 @@
+from django.urls import reverse
+
+from tests import factories as f
+
+
+def test_it_prints_the_plan_as_its_table(cast, client):
+    part = f.PlanSectionFactory(plan=cast.plan, number="II", title="Раздел II. Циклограмма управленческих мер", position=10)
+    child = f.PlanSectionFactory(plan=cast.plan, parent=part, number="1.", title="Организационная деятельность", position=11)
+    f.ActivityFactory(section=child, number="1.1", content="Актуализация муниципальных документов", deadline_text="Не позднее 01 апреля 2025")
+    client.force_login(cast.chair)
+    page = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk])).content.decode()
+    assert page.index("Раздел II. Циклограмма") < page.index("Организационная деятельность") < page.index("Актуализация муниципальных документов")
+    assert "Не позднее 01 апреля 2025" in page
+    assert cast.activity.content in page and cast.activity.executors_text in page
+
+
+# session, user, user's municipality, the plan with its municipality, order and editions joined,
+# sections with clusters, their activities, the activities' executors, parts of a project,
+# clusters, outcomes, risks, team, working groups (their members are fetched only when a group exists).
+def test_it_shows_the_plan_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
+    client.force_login(cast.coordinator)
+    for rows in (3, 30):
+        while cast.plan.sections.filter(activities__isnull=False).count() < rows:
+            f.ActivityFactory(section=f.PlanSectionFactory(plan=cast.plan))
+        with django_assert_num_queries(13):
+            response = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk]))
+        assert response.content.decode().count('id="activity-') == rows
+
+
+def test_it_lists_plans_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
+    client.force_login(cast.coordinator)
+    for rows in (3, 30):
+        while cast.muni.plans.count() < rows:
+            f.PlanFactory(municipality=cast.muni)
+        # session, user, user's municipality, the plans with their counts.
+        with django_assert_num_queries(4):
+            page = client.get(reverse("roadmaps:plan_list")).content.decode()
+        assert cast.plan_other.title not in page

@@ -36,6 +36,8 @@ DEFAULT_SCHOOL_QUARTERS = (
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
+    """What kind of deadline a phrase is, and its (start, due) windows sorted by due."""
+
     kind: str
     windows: tuple[tuple[date | None, date], ...] = ()
 
@@ -130,7 +132,7 @@ _NORMALIZE = str.maketrans({
 _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ITEM_TOKENS = frozenset({"iso", "num", "short", "dm", "ord", "yend", "mon"})
 _SCHOOL_YEAR = "school year"  # marks a bare «2023/2024 учебный год» among bare calendar years
-_MAX_YEAR_RUN = 200  # «1900-2199» is the widest a year token allows; keeps expansion bounded
+_MAX_YEAR_RUN = 200  # «Октябрь 1900–2199» must not fan out into hundreds of windows
 
 
 # --- calendar helpers ------------------------------------------------------------------------

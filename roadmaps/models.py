@@ -56,6 +56,13 @@ class Plan(models.Model):
         related_name="parts",
         verbose_name="входит в проект (программу)",
     )
+    schools = models.ManyToManyField(
+        "schools.School",
+        blank=True,
+        related_name="plans",
+        verbose_name="школы плана",
+        help_text="Школы, на которые распространяется план: охват «все школы плана».",
+    )
     # Passport of a municipal project (002): all optional, printed when filled.
     responsible_body = models.TextField("орган, ответственный за разработку", blank=True)
     approving_official = models.TextField("должностное лицо, утвердившее проект", blank=True)

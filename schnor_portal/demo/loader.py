@@ -13,6 +13,8 @@ from django.db import transaction
 
 from accounts.models import Person, PersonRole, User
 from clusters.models import Cluster, ClusterMembership
+from monitoring.models import ControlPoint
+from monitoring.services import control_points_sync_for_plan
 from reports.models import Order, OrderAppendix, OrderPoint
 from roadmaps.models import (
     Activity,
@@ -129,6 +131,11 @@ class _MunicipalityLoader:
             self.load_order(o)
         for a in self.data.get("accounts", []):
             self.load_account(a)
+        for plan in self.plans.values():
+            synced = control_points_sync_for_plan(plan=plan)
+            if synced.created:
+                name = ControlPoint._meta.verbose_name_plural
+                self.report.created[name] = self.report.created.get(name, 0) + synced.created
 
     def load_people(self):
         for p in self.data["people"]:
@@ -254,9 +261,26 @@ class _MunicipalityLoader:
                     {"cluster": cluster, "school": self.schools[member["school"]]},
                     {"reason": member.get("reason", "")},
                 )
+        self.set_plan_schools(plan, p, clusters)
         counter = iter(range(1, 10_000))
         for s in p.get("sections", []):
             self.load_section(plan, s, None, clusters, counter)
+
+    def set_plan_schools(self, plan, p, clusters):
+        """The plan's schools: as listed, else its clusters' schools, else the latest ШНОР list."""
+        if p.get("schools"):
+            schools = {self.schools[key].pk for key in p["schools"]}
+        elif clusters:
+            schools = set(ClusterMembership.objects.filter(cluster__plan=plan).values_list("school_id", flat=True))
+        else:
+            latest = (
+                SchoolList.objects.filter(municipality=self.municipality, category=SchoolList.Category.SHNOR)
+                .order_by("-year")
+                .first()
+            )
+            schools = set(latest.entries.values_list("school_id", flat=True)) if latest else set()
+        if set(plan.schools.values_list("pk", flat=True)) != schools:
+            plan.schools.set(schools)
 
     def load_section(self, plan, s, parent, clusters, counter):
         cluster = clusters.get(s.get("cluster"))

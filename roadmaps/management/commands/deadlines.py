@@ -39,7 +39,7 @@ class Command(BaseCommand):
         period_start = _period_date(start, "--start")
         period_end = _period_date(end, "--end")
         if period_end < period_start:
-            raise CommandError(f"Конец периода ({period_end.isoformat()}) раньше его начала ({period_start.isoformat()}).")
+            raise CommandError(f"Конец периода ({period_end}) раньше его начала ({period_start}).")
         deadline = parse_deadline(text, period_start, period_end)
         payload = {
             "kind": deadline.kind,

@@ -238,7 +238,8 @@ class Activity(models.Model):
         if self.target_value is None:
             return ""
         value = f"{self.target_value.normalize():f}".replace(".", ",")
-        prefix = self.get_target_comparator_display() + " " if self.target_comparator else ""
+        # «ровно 100 %» reads oddly: a plain figure already means exactly that.
+        prefix = "" if self.target_comparator in ("", self.Comparator.EXACTLY) else self.get_target_comparator_display() + " "
         return f"{prefix}{value} {self.target_unit}".strip()
 
 

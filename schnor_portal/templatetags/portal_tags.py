@@ -18,3 +18,9 @@ def ru_date_long(value):
 @register.filter
 def school_year(value):
     return dates.school_year_label(value) if value else ""
+
+
+@register.filter
+def lines(value):
+    """Non-empty lines of a multi-line text field, for lists kept one item per line."""
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]

@@ -5,6 +5,7 @@ Each `visible_*` returns the queryset a user may read, scoped by role and munici
 same 404 (as Django's admin reads `get_object` through `get_queryset`).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -91,11 +92,38 @@ def visible_control_points(user) -> QuerySet[ControlPoint]:
     return qs.none()
 
 
-def get_school_for_user(user, pk) -> School:
-    return get_object_or_404(visible_schools(user).select_related("municipality", "director", "branch_of"), pk=pk)
+def can_manage(user, municipality_id) -> bool:
+    """Whether the user keeps the municipality's reference data and plans (the coordinator's job)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.COORDINATOR and user.municipality_id == municipality_id
 
 
-def get_plan_for_user(user, pk) -> Plan:
-    return get_object_or_404(
+def managed_municipality(user) -> Municipality:
+    """The municipality a new record of this user goes to; refuses users who keep none."""
+    if not user.municipality_id or not can_manage(user, user.municipality_id):
+        raise PermissionDenied("Добавлять и изменять данные может только муниципальный координатор.")
+    return user.municipality
+
+
+def require_manage(user, municipality_id):
+    if not can_manage(user, municipality_id):
+        raise PermissionDenied("Добавлять и изменять данные может только муниципальный координатор.")
+
+
+def get_school_for_user(user, pk, write=False) -> School:
+    school = get_object_or_404(visible_schools(user).select_related("municipality", "director", "branch_of"), pk=pk)
+    if write:
+        require_manage(user, school.municipality_id)
+    return school
+
+
+def get_plan_for_user(user, pk, write=False) -> Plan:
+    plan = get_object_or_404(
         visible_plans(user).select_related("municipality", "approved_by", "replaces", "part_of"), pk=pk
     )
+    if write:
+        require_manage(user, plan.municipality_id)
+    return plan

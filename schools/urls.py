@@ -1,10 +1,5 @@
-from django.urls import path
-
-from . import views
+from . import urls_lists, urls_registry
 
 app_name = "schools"
 
-urlpatterns = [
-    path("", views.school_list, name="school_list"),
-    path("<int:pk>/", views.school_detail, name="school_detail"),
-]
+urlpatterns = urls_registry.urlpatterns + urls_lists.urlpatterns

@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .access import get_school_for_user
-from .selectors import school_card, school_list_for_user
+from ..access import get_school_for_user
+from ..selectors import school_card, school_list_for_user
 
 SCHOOLS_PER_PAGE = 50
 

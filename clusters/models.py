@@ -53,3 +53,6 @@ class ClusterMembership(models.Model):
     def clean(self):
         if self.school_id and self.cluster_id and self.school.municipality_id != self.cluster.plan.municipality_id:
             raise ValidationError({"school": "Школа относится к другому муниципалитету."})
+        other = ClusterMembership.objects.filter(school_id=self.school_id, cluster__plan_id=self.cluster.plan_id)
+        if self.school_id and self.cluster_id and other.exclude(pk=self.pk).exists():
+            raise ValidationError({"school": "Школа уже в другом кластере этого плана."})

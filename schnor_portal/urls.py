@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("plans/", include("roadmaps.urls")),
+    path("clusters/", include("clusters.urls")),
     path("admin/", admin.site.urls),
 ]

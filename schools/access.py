@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role
+from clusters.models import Cluster
 from monitoring.models import ControlPoint
 from reports.models import Order
 from roadmaps.models import Plan
@@ -127,3 +128,14 @@ def get_plan_for_user(user, pk, write=False) -> Plan:
     if write:
         require_manage(user, plan.municipality_id)
     return plan
+
+
+def visible_clusters(user) -> QuerySet[Cluster]:
+    return Cluster.objects.filter(plan__in=visible_plans(user))
+
+
+def get_cluster_for_user(user, pk, write=False) -> Cluster:
+    cluster = get_object_or_404(visible_clusters(user).select_related("plan", "plan__municipality"), pk=pk)
+    if write:
+        require_manage(user, cluster.plan.municipality_id)
+    return cluster

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from accounts.models import Role
+from clusters.models import Cluster, ClusterMembership
 
 from . import factories as f
 
@@ -34,6 +35,10 @@ def cast(db):
     activity = f.ActivityFactory(section=f.PlanSectionFactory(plan=plan))
     activity_other = f.ActivityFactory(section=f.PlanSectionFactory(plan=plan_other))
 
+    cluster = Cluster.objects.create(plan=plan, number=1, name="Положительная динамика", criterion="positive_dynamics")
+    ClusterMembership.objects.create(cluster=cluster, school=school_a)
+    cluster_other = Cluster.objects.create(plan=plan_other, number=1, name="Впервые в списке", criterion="first_time")
+
     cast = SimpleNamespace(
         muni=muni,
         other=other,
@@ -42,6 +47,8 @@ def cast(db):
         school_other=school_other,
         plan=plan,
         plan_other=plan_other,
+        cluster=cluster,
+        cluster_other=cluster_other,
         activity=activity,
         cp_a=f.ControlPointFactory(activity=activity, school=school_a),
         cp_b=f.ControlPointFactory(activity=activity, school=school_b),

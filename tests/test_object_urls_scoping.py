@@ -1,34 +1,51 @@
 """Every URL of the portal is scoped: walk the resolver, and fail on a pattern with no case here.
 
-Each object URL is requested as every role for an object of its own scope (200) and for an object
-of another school or municipality (404). A new URL pattern without a case below fails the test,
-so scoping cannot be forgotten.
+Each object URL is requested by every role of the cast for objects of its own school, of another
+school and of another municipality: what the role may see opens (200), what it may see but not
+change is refused (403), what it may not see does not exist for it (404). A new URL pattern
+without a case below fails the test, so scoping cannot be forgotten.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# name → (attribute of the cast object the URL shows, {role: ids it may open})
+ROLES = ["coordinator", "chair", "curator", "director_a", "director_b", "coordinator_other", "region_viewer", "no_role"]
+MUNICIPALITY_A = {"coordinator", "chair", "curator", "director_a", "director_b", "region_viewer"}
+# Who may see each object of the cast (tests/conftest.py) and who may change it.
+VISIBLE_TO = {
+    "school_a": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
+    "school_b": {"coordinator", "chair", "director_b", "region_viewer"},
+    "school_other": {"coordinator_other"},
+    "plan": MUNICIPALITY_A,
+    "plan_other": {"coordinator_other"},
+    "cluster": MUNICIPALITY_A,
+    "cluster_other": {"coordinator_other"},
+}
+WRITERS = {
+    "school_a": {"coordinator"},
+    "school_b": {"coordinator"},
+    "school_other": {"coordinator_other"},
+    "plan": {"coordinator"},
+    "plan_other": {"coordinator_other"},
+    "cluster": {"coordinator"},
+    "cluster_other": {"coordinator_other"},
+}
+SCHOOLS = ["school_a", "school_b", "school_other"]
+PLANS = ["plan", "plan_other"]
+CLUSTERS = ["cluster", "cluster_other"]
+
+# url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
+# "write" pages open only for writers (403 for other viewers); "post" actions are POST-only and
+# are checked here only for those who must be refused (their effect is tested with the view).
 OBJECT_URLS = {
-    "schools:school_detail": {
-        "coordinator": (["school_a", "school_b"], ["school_other"]),
-        "chair": (["school_a", "school_b"], ["school_other"]),
-        "curator": (["school_a"], ["school_b", "school_other"]),
-        "director_a": (["school_a"], ["school_b", "school_other"]),
-        "director_b": (["school_b"], ["school_a", "school_other"]),
-        "coordinator_other": (["school_other"], ["school_a", "school_b"]),
-        "region_viewer": (["school_a"], ["school_other"]),
-        "no_role": ([], ["school_a"]),
-    },
-    "roadmaps:plan_detail": {
-        "coordinator": (["plan"], ["plan_other"]),
-        "chair": (["plan"], ["plan_other"]),
-        "curator": (["plan"], ["plan_other"]),
-        "director_a": (["plan"], ["plan_other"]),
-        "coordinator_other": (["plan_other"], ["plan"]),
-        "region_viewer": (["plan"], ["plan_other"]),
-        "no_role": ([], ["plan"]),
-    },
+    "schools:school_detail": (SCHOOLS, "read"),
+    "roadmaps:plan_detail": (PLANS, "read"),
+    "clusters:cluster_list": (PLANS, "read"),
+    "clusters:cluster_add": (PLANS, "write"),
+    "clusters:cluster_propose": (PLANS, "write"),
+    "clusters:cluster_detail": (CLUSTERS, "read"),
+    "clusters:cluster_change": (CLUSTERS, "write"),
+    "clusters:cluster_delete": (CLUSTERS, "post"),
 }
 # Pages without an object in the URL: scoped by their querysets (tested with their views).
 PLAIN_URLS = {
@@ -56,6 +73,14 @@ def portal_url_names():
     return {name for name, _ in _walk(get_resolver()) if not name.startswith("admin:")}
 
 
+def expected_status(role, attr, mode):
+    if role not in VISIBLE_TO[attr]:
+        return 404
+    if mode == "read" or role in WRITERS[attr]:
+        return 200
+    return 403
+
+
 def test_it_has_a_case_for_every_url_pattern():
     missing = portal_url_names() - set(OBJECT_URLS) - PLAIN_URLS
     assert not missing, f"URL patterns without a scoping case: {sorted(missing)}"
@@ -63,20 +88,29 @@ def test_it_has_a_case_for_every_url_pattern():
 
 @pytest.mark.parametrize("url_name", sorted(OBJECT_URLS))
 def test_it_opens_own_objects_and_hides_foreign_ones(cast, client, url_name):
-    for role, (own, foreign) in OBJECT_URLS[url_name].items():
+    attrs, mode = OBJECT_URLS[url_name]
+    failures = []
+    for role in ROLES:
         client.force_login(getattr(cast, role))
-        for attr in own:
-            response = client.get(reverse(url_name, args=[getattr(cast, attr).pk]))
-            assert response.status_code == 200, (role, attr)
-        for attr in foreign:
-            response = client.get(reverse(url_name, args=[getattr(cast, attr).pk]))
-            assert response.status_code == 404, (role, attr)
+        for attr in attrs:
+            expected = expected_status(role, attr, mode)
+            url = reverse(url_name, args=[getattr(cast, attr).pk])
+            if mode == "post":
+                if expected == 200:
+                    continue
+                status = client.post(url).status_code
+            else:
+                status = client.get(url).status_code
+            if status != expected:
+                failures.append(f"{role} → {attr}: {status}, expected {expected}")
+    assert not failures, failures
 
 
 @pytest.mark.parametrize("url_name", sorted(OBJECT_URLS))
 def test_it_sends_anonymous_visitors_to_login(cast, client, url_name):
-    first_role_case = next(iter(OBJECT_URLS[url_name].values()))
-    response = client.get(reverse(url_name, args=[getattr(cast, first_role_case[0][0]).pk]))
+    attrs, mode = OBJECT_URLS[url_name]
+    url = reverse(url_name, args=[getattr(cast, attrs[0]).pk])
+    response = client.post(url) if mode == "post" else client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 

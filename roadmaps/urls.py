@@ -1,10 +1,5 @@
-from django.urls import path
-
-from . import views
+from . import urls_editor, urls_import, urls_plans
 
 app_name = "roadmaps"
 
-urlpatterns = [
-    path("", views.plan_list, name="plan_list"),
-    path("<int:pk>/", views.plan_detail, name="plan_detail"),
-]
+urlpatterns = urls_plans.urlpatterns + urls_editor.urlpatterns + urls_import.urlpatterns

@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from schools.access import get_plan_for_user
 
-from .selectors import plan_has_executors, plan_list_for_user, plan_table
+from ..selectors import plan_has_executors, plan_list_for_user, plan_table
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Writes on control points. Reads live in selectors; access checks in schools/access.py."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -47,7 +48,7 @@ def _executor_targets(activity: Activity, plan: Plan) -> list[int | None]:
     return targets
 
 
-def _untouched(queryset):
+def control_points_untouched(queryset):
     """Control points nobody has worked on: only these may disappear when the plan changes."""
     return queryset.filter(
         status=ControlPoint.Status.PLANNED, report_text="", achieved_value__isnull=True
@@ -56,16 +57,30 @@ def _untouched(queryset):
     ).exclude(Exists(ControlPointComment.objects.filter(control_point=OuterRef("pk"))))
 
 
+def activity_windows(activity: Activity, plan: Plan):
+    """The windows of an activity: parsed from its deadline, else those the coordinator set."""
+    deadline = parse_deadline(activity.deadline_text, plan.period_start, plan.period_end)
+    if deadline.windows:
+        return deadline.windows
+    return tuple(
+        (datetime.date.fromisoformat(start) if start else None, datetime.date.fromisoformat(due))
+        for start, due in activity.manual_windows or ()
+    )
+
+
 def control_points_sync(*, activity: Activity, plan: Plan) -> SyncResult:
     """Make the activity's control points match its deadline windows × executors in scope.
 
     Nothing a school reported is lost: a point whose window vanished is deleted only when
     untouched, otherwise it is kept and flagged for the coordinator to decide.
+    Only a plan in force is tracked: a draft has no control points yet, a superseded plan keeps
+    the ones it had.
     """
-    deadline = parse_deadline(activity.deadline_text, plan.period_start, plan.period_end)
+    if plan.status != Plan.Status.APPROVED:
+        return SyncResult()
     wanted = {
         (school_id, due): start
-        for start, due in deadline.windows
+        for start, due in activity_windows(activity, plan)
         for school_id in _executor_targets(activity, plan)
     }
     result = SyncResult()
@@ -76,7 +91,7 @@ def control_points_sync(*, activity: Activity, plan: Plan) -> SyncResult:
     stale = [cp for key, cp in existing.items() if key not in wanted]
     if stale:
         untouched_ids = set(
-            _untouched(ControlPoint.objects.filter(pk__in=[cp.pk for cp in stale])).values_list("pk", flat=True)
+            control_points_untouched(ControlPoint.objects.filter(pk__in=[cp.pk for cp in stale])).values_list("pk", flat=True)
         )
         ControlPoint.objects.filter(pk__in=untouched_ids).delete()
         result.deleted = len(untouched_ids)

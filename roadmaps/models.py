@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .deadlines import parse_deadline
+
 
 class ExecutorLevel(models.TextChoices):
     REGION = "region", "регион"
@@ -222,6 +224,12 @@ class Activity(models.Model):
     clusters = models.ManyToManyField("clusters.Cluster", blank=True, related_name="activities", verbose_name="кластеры")
     schools = models.ManyToManyField("schools.School", blank=True, related_name="activities", verbose_name="школы")
     note = models.TextField("примечание", blank=True)
+    manual_windows = models.JSONField(
+        "даты, назначенные координатором",
+        default=list,
+        blank=True,
+        help_text="Для сроков «по графику» и нераспознанных: [[начало или null, срок], …] в ISO.",
+    )
     version = models.PositiveIntegerField("версия", default=1, editable=False)
     history = HistoricalRecords()
 
@@ -232,6 +240,11 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.content[:80]}".strip()
+
+    @property
+    def parsed_deadline(self):
+        plan = self.section.plan
+        return parse_deadline(self.deadline_text, plan.period_start, plan.period_end)
 
     @property
     def target_label(self):

@@ -14,15 +14,19 @@ def plan_list_for_user(*, user) -> QuerySet[Plan]:
     )
 
 
-def plan_table(*, plan: Plan) -> list[dict]:
-    """The plan as its printed table: rows of sections (with depth) and their activities, in order."""
+def plan_table(*, plan: Plan, cluster=None) -> list[dict]:
+    """The plan as its printed table: rows of sections (with depth) and their activities, in order.
+
+    With a cluster, only what concerns it: its own tables and activities addressed to it (the
+    per-cluster view of 000_b4835e37d9334ce8.txt).
+    """
     sections = list(
         plan.sections.select_related("cluster")
         .prefetch_related(
             Prefetch(
                 "activities",
                 queryset=Activity.objects.order_by("position").prefetch_related(
-                    Prefetch("executor_set", queryset=ActivityExecutor.objects.order_by("position"))
+                    Prefetch("executor_set", queryset=ActivityExecutor.objects.order_by("position")), "clusters"
                 ),
             )
         )
@@ -34,12 +38,23 @@ def plan_table(*, plan: Plan) -> list[dict]:
 
     rows = []
 
+    def concerns(section, activity):
+        if cluster is None:
+            return True
+        return section.cluster_id == cluster.pk or any(c.pk == cluster.pk for c in activity.clusters.all())
+
     def walk(parent_id, depth):
         for section in children.get(parent_id, []):
+            activities = [a for a in section.activities.all() if concerns(section, a)]
+            start = len(rows)
             rows.append({"kind": "section", "section": section, "depth": depth})
-            for activity in section.activities.all():
+            for activity in activities:
                 rows.append({"kind": "activity", "activity": activity, "section": section})
+            if cluster is None or section.cluster_id == cluster.pk:
+                rows.append({"kind": "add", "section": section})
             walk(section.pk, depth + 1)
+            if cluster is not None and len(rows) == start + 1:
+                rows.pop()  # a section with nothing for this cluster is left out
 
     walk(None, 0)
     return rows
@@ -47,3 +62,59 @@ def plan_table(*, plan: Plan) -> list[dict]:
 
 def plan_has_executors(rows) -> bool:
     return any(row["kind"] == "activity" and row["activity"].executors_text for row in rows)
+
+
+TIMELINE_GROUPS = {
+    "section": "по мероприятиям",
+    "cluster": "по кластерам",
+    "school": "по школам",
+    "executor": "по уровню исполнителя",
+}
+
+
+def _timeline_key(point, group):
+    if group == "school":
+        name = point["school__short_name"]
+        return (name is None, name or ""), name or "Муниципальный уровень"
+    if group == "cluster":
+        number = point["activity__section__cluster__number"]
+        return (number is None, number or 0), f"{number} кластер" if number else "Вне кластеров"
+    if group == "executor":
+        municipal = point["school_id"] is None
+        return (not municipal,), "Муниципальный уровень" if municipal else "Уровень ОО (школы)"
+    return (
+        (point["activity__section__position"], point["activity__position"]),
+        f"{point['activity__number']} {point['activity__content'][:90]}".strip(),
+    )
+
+
+def plan_timeline(*, plan: Plan, group: str, today) -> dict:
+    """Control points of the plan by month of their due date, rows grouped as asked: one query."""
+    from monitoring.models import ControlPoint
+
+    months = []
+    year, month = plan.period_start.year, plan.period_start.month
+    while (year, month) <= (plan.period_end.year, plan.period_end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    index = {m: i for i, m in enumerate(months)}
+    points = ControlPoint.objects.filter(activity__section__plan=plan).exclude(status=ControlPoint.Status.CANCELLED).values(
+        "activity__number", "activity__content", "activity__section__position", "activity__position",
+        "activity__section__cluster__number", "school_id", "school__short_name", "due_date", "status",
+    )
+    rows: dict = {}
+    outside = 0
+    for point in points:
+        key, label = _timeline_key(point, group)
+        row = rows.setdefault(key, {"label": label, "cells": [{"total": 0, "done": 0, "overdue": 0} for _ in months]})
+        month_index = index.get((point["due_date"].year, point["due_date"].month))
+        if month_index is None:
+            outside += 1
+            continue
+        cell = row["cells"][month_index]
+        cell["total"] += 1
+        if point["status"] == ControlPoint.Status.DONE:
+            cell["done"] += 1
+        elif point["due_date"] < today:
+            cell["overdue"] += 1
+    return {"months": months, "rows": [rows[k] for k in sorted(rows)], "outside": outside}

@@ -14,7 +14,7 @@ from accounts.models import Role
 from clusters.models import Cluster
 from monitoring.models import ControlPoint
 from reports.models import Order
-from roadmaps.models import Plan
+from roadmaps.models import Activity, Plan, PlanSection
 
 from .models import Municipality, School
 
@@ -123,7 +123,7 @@ def get_school_for_user(user, pk, write=False) -> School:
 
 def get_plan_for_user(user, pk, write=False) -> Plan:
     plan = get_object_or_404(
-        visible_plans(user).select_related("municipality", "approved_by", "replaces", "part_of"), pk=pk
+        visible_plans(user).select_related("municipality", "approved_by", "replaces", "replaced_by", "part_of"), pk=pk
     )
     if write:
         require_manage(user, plan.municipality_id)
@@ -139,3 +139,25 @@ def get_cluster_for_user(user, pk, write=False) -> Cluster:
     if write:
         require_manage(user, cluster.plan.municipality_id)
     return cluster
+
+
+def get_section_for_user(user, pk, write=False) -> PlanSection:
+    section = get_object_or_404(
+        PlanSection.objects.filter(plan__in=visible_plans(user)).select_related("plan", "plan__municipality", "cluster"),
+        pk=pk,
+    )
+    if write:
+        require_manage(user, section.plan.municipality_id)
+    return section
+
+
+def get_activity_for_user(user, pk, write=False) -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.filter(section__plan__in=visible_plans(user)).select_related(
+            "section", "section__plan", "section__plan__municipality", "section__cluster"
+        ),
+        pk=pk,
+    )
+    if write:
+        require_manage(user, activity.section.plan.municipality_id)
+    return activity

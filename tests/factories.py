@@ -96,6 +96,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     title = factory.Sequence(lambda n: f"Дорожная карта {n}")
+    status = Plan.Status.APPROVED
     period_start = datetime.date(2025, 1, 1)
     period_end = datetime.date(2025, 12, 31)
 

@@ -20,6 +20,10 @@ VISIBLE_TO = {
     "plan_other": {"coordinator_other"},
     "cluster": MUNICIPALITY_A,
     "cluster_other": {"coordinator_other"},
+    "section": MUNICIPALITY_A,
+    "section_other": {"coordinator_other"},
+    "activity": MUNICIPALITY_A,
+    "activity_other": {"coordinator_other"},
 }
 WRITERS = {
     "school_a": {"coordinator"},
@@ -29,10 +33,16 @@ WRITERS = {
     "plan_other": {"coordinator_other"},
     "cluster": {"coordinator"},
     "cluster_other": {"coordinator_other"},
+    "section": {"coordinator"},
+    "section_other": {"coordinator_other"},
+    "activity": {"coordinator"},
+    "activity_other": {"coordinator_other"},
 }
 SCHOOLS = ["school_a", "school_b", "school_other"]
 PLANS = ["plan", "plan_other"]
 CLUSTERS = ["cluster", "cluster_other"]
+SECTIONS = ["section", "section_other"]
+ACTIVITIES = ["activity", "activity_other"]
 
 # url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
 # "write" pages open only for writers (403 for other viewers); "post" actions are POST-only and
@@ -46,12 +56,29 @@ OBJECT_URLS = {
     "clusters:cluster_detail": (CLUSTERS, "read"),
     "clusters:cluster_change": (CLUSTERS, "write"),
     "clusters:cluster_delete": (CLUSTERS, "post"),
+    "roadmaps:plan_change": (PLANS, "write"),
+    "roadmaps:plan_approve": (PLANS, "post"),
+    "roadmaps:plan_new_edition": (PLANS, "post"),
+    "roadmaps:plan_timeline": (PLANS, "read"),
+    "roadmaps:plan_export": (PLANS, "read"),
+    "roadmaps:deadline_preview": (PLANS, "read"),
+    "roadmaps:section_add": (PLANS, "write"),
+    "roadmaps:section_change": (SECTIONS, "write"),
+    "roadmaps:section_delete": (SECTIONS, "post"),
+    "roadmaps:section_renumber": (SECTIONS, "post"),
+    "roadmaps:activity_add": (SECTIONS, "write"),
+    "roadmaps:activity_detail": (ACTIVITIES, "read"),
+    "roadmaps:activity_change": (ACTIVITIES, "write"),
+    "roadmaps:activity_row": (ACTIVITIES, "write"),
+    "roadmaps:activity_delete": (ACTIVITIES, "post"),
+    "roadmaps:activity_move": (ACTIVITIES, "post"),
 }
 # Pages without an object in the URL: scoped by their querysets (tested with their views).
 PLAIN_URLS = {
     "home",
     "schools:school_list",
     "roadmaps:plan_list",
+    "roadmaps:plan_add",
     "accounts:login",
     "accounts:logout",
     "accounts:password_change",
@@ -132,3 +159,9 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "no_role"])
+def test_it_lets_only_coordinators_start_a_plan(cast, client, role):
+    client.force_login(getattr(cast, role))
+    assert client.get(reverse("roadmaps:plan_add")).status_code == 403

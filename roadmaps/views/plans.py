@@ -1,25 +1,39 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from schools.access import get_plan_for_user
+from schnor_portal.xlsx import attachment
+from schools.access import can_manage, get_plan_for_user
 
-from ..selectors import plan_has_executors, plan_list_for_user, plan_table
+from ..exports import plan_workbook
+from ..selectors import TIMELINE_GROUPS, plan_has_executors, plan_list_for_user, plan_table, plan_timeline
 
 
 @login_required
 def plan_list(request):
-    return render(request, "roadmaps/plan_list.html", {"plans": plan_list_for_user(user=request.user)})
+    plans = plan_list_for_user(user=request.user)
+    can_add = bool(request.user.municipality_id) and can_manage(request.user, request.user.municipality_id)
+    return render(request, "roadmaps/plan_list.html", {"plans": plans, "can_add": can_add})
 
 
 @login_required
 def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
-    rows = plan_table(plan=plan)
+    clusters = list(plan.clusters.prefetch_related("memberships__school").order_by("number"))
+    cluster = None
+    if request.GET.get("cluster"):
+        cluster = get_object_or_404(plan.clusters, number=request.GET["cluster"]) if request.GET["cluster"].isdigit() else None
+    rows = plan_table(plan=plan, cluster=cluster)
+    writable = can_manage(request.user, plan.municipality_id)
+    if not writable:
+        rows = [row for row in rows if row["kind"] != "add"]
     context = {
         "plan": plan,
         "rows": rows,
-        "show_executors": plan_has_executors(rows),
-        "clusters": plan.clusters.prefetch_related("memberships__school").order_by("number"),
+        "show_executors": plan_has_executors(rows) or writable,
+        "clusters": clusters,
+        "cluster": cluster,
+        "can_manage": writable,
         "risks": plan.risks.order_by("position"),
         "outcomes": plan.outcomes.order_by("position"),
         "team": plan.team.order_by("position"),
@@ -27,3 +41,22 @@ def plan_detail(request, pk):
         "parts": plan.parts.order_by("pk"),
     }
     return render(request, "roadmaps/plan_detail.html", context)
+
+
+@login_required
+def plan_timeline_view(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    group = request.GET.get("group") if request.GET.get("group") in TIMELINE_GROUPS else "section"
+    timeline = plan_timeline(plan=plan, group=group, today=timezone.localdate())
+    return render(
+        request,
+        "roadmaps/plan_timeline.html",
+        {"plan": plan, "group": group, "groups": TIMELINE_GROUPS, **timeline},
+    )
+
+
+@login_required
+def plan_export(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    filename = f"{plan.get_kind_display()} {plan.period_label}.xlsx"
+    return attachment(plan_workbook(plan=plan, rows=plan_table(plan=plan)), filename)

@@ -24,3 +24,8 @@ def school_year(value):
 def lines(value):
     """Non-empty lines of a multi-line text field, for lists kept one item per line."""
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

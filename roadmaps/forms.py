@@ -1,0 +1,153 @@
+import datetime
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+
+from clusters.models import Cluster
+from schools.models import School
+
+from .models import Activity, Plan, PlanSection
+
+DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"})
+PASSPORT_FIELDS = [
+    "responsible_body", "approving_official", "developers", "executors", "co_executors", "idea", "goal",
+    "tasks", "period_text", "funding", "expected_results", "effectiveness_criteria", "background",
+]
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user loaded, so a save over someone else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class PlanForm(VersionedForm):
+    class Meta:
+        model = Plan
+        fields = ["kind", "title", "period_start", "period_end", "part_of", "schools", *PASSPORT_FIELDS]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "schools": forms.CheckboxSelectMultiple,
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in PASSPORT_FIELDS if name != "period_text"},
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part_of"].queryset = Plan.objects.filter(municipality=municipality).exclude(pk=self.instance.pk)
+        self.fields["schools"].queryset = School.objects.filter(municipality=municipality).order_by("short_name")
+        self.fields["schools"].required = False
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            Div(Div("kind", css_class="col-md-4"), Div("period_start", css_class="col-md-4"), Div("period_end", css_class="col-md-4"), css_class="row"),
+            "title",
+            "part_of",
+            Fieldset("Школы плана", Field("schools", wrapper_class="columns-md-2")),
+            HTML('<details class="mb-3"><summary class="fw-semibold mb-2">Паспорт проекта (необязательно)</summary>'),
+            *PASSPORT_FIELDS,
+            HTML("</details>"),
+        )
+        self.helper.add_input(Submit("save", "Сохранить"))
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = PlanSection
+        fields = ["number", "title", "parent", "cluster", "tasks", "indicators"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "tasks": forms.Textarea(attrs={"rows": 2}),
+            "indicators": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = PlanSection.objects.filter(plan=plan, parent__isnull=True).exclude(pk=self.instance.pk)
+        self.fields["parent"].label = "входит в раздел"
+        self.fields["cluster"].queryset = Cluster.objects.filter(plan=plan).order_by("number")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Сохранить"))
+
+
+class ActivityForm(VersionedForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "number", "content", "deadline_text", "executors_text", "expected_result",
+            "target_comparator", "target_value", "target_unit", "scope", "clusters", "schools", "note",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "executors_text": forms.Textarea(attrs={"rows": 2}),
+            "expected_result": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 1}),
+            "clusters": forms.CheckboxSelectMultiple,
+            "schools": forms.SelectMultiple(attrs={"size": 4}),
+        }
+        help_texts = {
+            "deadline_text": "Как в документе: «Ежеквартально, не позднее 25 числа последнего месяца квартала», «Апрель-май 2025 г».",
+            "executors_text": "Через запятую: роли, люди, организации. Уровень (регион, муниципалитет, ОО) портал определит сам.",
+            "target_value": "Пусто — портал возьмёт число из ожидаемого результата («не менее 20 %»).",
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clusters"].queryset = Cluster.objects.filter(plan=plan).order_by("number")
+        self.fields["schools"].queryset = School.objects.filter(municipality_id=plan.municipality_id).order_by("short_name")
+        self.fields["content"].error_messages["required"] = "Опишите мероприятие."
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == Activity.Scope.CLUSTERS and not cleaned.get("clusters"):
+            self.add_error("clusters", "Выберите хотя бы один кластер или смените охват.")
+        if scope == Activity.Scope.SCHOOLS and not cleaned.get("schools"):
+            self.add_error("schools", "Выберите хотя бы одну школу или смените охват.")
+        if cleaned.get("target_value") is not None and not cleaned.get("target_comparator"):
+            cleaned["target_comparator"] = Activity.Comparator.EXACTLY
+        return cleaned
+
+    def service_data(self):
+        """Plain fields for the service; relations travel separately."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("clusters", "schools")}
+
+
+class ManualWindowsForm(forms.Form):
+    """Dates for a deadline the portal cannot date by itself («по отдельному графику»)."""
+
+    windows = forms.CharField(
+        label="Даты",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "15.03.2025\n01.09.2025 – 30.09.2025"}),
+        required=False,
+        help_text="По одной на строку: срок («15.03.2025») или период («01.09.2025 – 30.09.2025»).",
+    )
+
+    def clean_windows(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["windows"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            dates = re.findall(r"\d{1,2}\.\d{1,2}\.\d{4}", line)
+            try:
+                parsed = [datetime.datetime.strptime(d, "%d.%m.%Y").date() for d in dates]
+            except ValueError:
+                raise forms.ValidationError(f"Строка {number}: несуществующая дата «{line}».")
+            if len(parsed) == 1:
+                rows.append([None, parsed[0].isoformat()])
+            elif len(parsed) == 2 and parsed[0] <= parsed[1]:
+                rows.append([parsed[0].isoformat(), parsed[1].isoformat()])
+            else:
+                raise forms.ValidationError(
+                    f"Строка {number}: «{line}» — нужна дата ДД.ММ.ГГГГ или период «ДД.ММ.ГГГГ – ДД.ММ.ГГГГ» (начало не позже конца)."
+                )
+        return sorted(rows, key=lambda w: w[1])

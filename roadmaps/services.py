@@ -1,0 +1,282 @@
+"""Writes on plans, sections and activities. Every edit that a second user could race is
+checked against the version the first one loaded (optimistic lock): a conflict is refused."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from clusters.models import Cluster, ClusterMembership
+from monitoring.models import ControlPoint
+from monitoring.services import SyncResult, control_points_sync, control_points_sync_for_plan, control_points_untouched
+
+from .executors import split_executors
+from .models import Activity, ActivityExecutor, Plan, PlanOutcome, PlanRisk, PlanSection, PlanTeamMember
+from .targets import parse_target
+
+CONFLICT = (
+    "Эту запись уже изменил другой пользователь, пока вы её редактировали. Обновите страницу и внесите "
+    "изменения заново: ваши изменения не сохранены."
+)
+
+
+def _lock_and_check(model, pk, version):
+    current = model.objects.select_for_update().get(pk=pk)
+    if version is not None and current.version != version:
+        raise ValidationError(CONFLICT, code="conflict")
+    return current
+
+
+def _set_executors(activity: Activity):
+    executors = split_executors(activity.executors_text)
+    existing = list(activity.executor_set.order_by("position"))
+    for position, executor in enumerate(executors, start=1):
+        values = {"level": executor.level, "kind": executor.kind, "name": executor.name}
+        row = existing[position - 1] if position <= len(existing) else None
+        if row is None:
+            ActivityExecutor.objects.create(activity=activity, position=position, **values)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+    for row in existing[len(executors):]:
+        row.delete()
+
+
+def _apply_target(activity: Activity):
+    """Read the target from the expected result unless the coordinator typed one."""
+    if activity.target_value is None:
+        target = parse_target(activity.expected_result)
+        activity.target_comparator = target.comparator if target else ""
+        activity.target_value = target.value if target else None
+        activity.target_unit = target.unit if target else ""
+
+
+def _default_scope(activity: Activity):
+    if activity.section.cluster_id and activity.scope == Activity.Scope.MUNICIPALITY:
+        return Activity.Scope.CLUSTERS
+    return activity.scope
+
+
+@transaction.atomic
+def activity_create(*, section: PlanSection, data: dict, clusters=(), schools=()) -> tuple[Activity, SyncResult]:
+    position = (section.activities.aggregate(m=Max("position"))["m"] or 0) + 1
+    activity = Activity(section=section, position=position, **data)
+    _apply_target(activity)
+    activity.scope = _default_scope(activity)
+    activity.full_clean()
+    activity.save()
+    if activity.scope == Activity.Scope.CLUSTERS:
+        activity.clusters.set(clusters or ([section.cluster] if section.cluster_id else []))
+    if schools:
+        activity.schools.set(schools)
+    _set_executors(activity)
+    return activity, control_points_sync(activity=activity, plan=_plan_with_schools(section.plan_id))
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, data: dict, version: int, clusters=(), schools=()) -> tuple[Activity, SyncResult]:
+    current = _lock_and_check(Activity, activity.pk, version)
+    for name, value in data.items():
+        setattr(current, name, value)
+    if "expected_result" in data and "target_value" not in data:
+        current.target_value = None
+    _apply_target(current)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    current.clusters.set(clusters if current.scope == Activity.Scope.CLUSTERS else [])
+    current.schools.set(schools if current.scope == Activity.Scope.SCHOOLS else [])
+    _set_executors(current)
+    return current, control_points_sync(activity=current, plan=_plan_with_schools(current.section.plan_id))
+
+
+def _plan_with_schools(plan_id):
+    return Plan.objects.prefetch_related("schools").get(pk=plan_id)
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, version: int | None = None):
+    current = _lock_and_check(Activity, activity.pk, version)
+    points = ControlPoint.objects.filter(activity=current)
+    if points.exclude(pk__in=control_points_untouched(points).values("pk")).exists():
+        raise ValidationError(
+            "По мероприятию уже есть отчёты школ: удалить его нельзя. Измените срок или охват — отчёты "
+            "сохранятся и будут отмечены для вашего решения.",
+            code="reported",
+        )
+    current.delete()
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, direction: int):
+    """Swap the activity with its neighbour above (-1) or below (+1) in the section."""
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    siblings = Activity.objects.filter(section_id=current.section_id)
+    neighbour = (
+        siblings.filter(position__lt=current.position).order_by("-position").first()
+        if direction < 0
+        else siblings.filter(position__gt=current.position).order_by("position").first()
+    )
+    if neighbour is None:
+        return current
+    current.position, neighbour.position = neighbour.position, current.position
+    current.save(update_fields=["position"])
+    neighbour.save(update_fields=["position"])
+    return current
+
+
+def _section_prefix(section: PlanSection) -> str:
+    # «1.» and «1» number their rows «1.1», «1.2»; a cluster table or an unnumbered one «1», «2».
+    if section.cluster_id or not section.number:
+        return ""
+    return re.sub(r"\.+$", "", section.number.strip()) + "."
+
+
+@transaction.atomic
+def section_renumber(*, section: PlanSection) -> int:
+    prefix = _section_prefix(section)
+    changed = 0
+    for index, activity in enumerate(section.activities.order_by("position"), start=1):
+        number = f"{prefix}{index}"
+        if activity.number != number:
+            activity.number = number
+            activity.version += 1
+            activity.save(update_fields=["number", "version"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def section_save(*, plan: Plan, section: PlanSection | None, data: dict) -> PlanSection:
+    if section is None:
+        position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+        section = PlanSection(plan=plan, position=position)
+    for name, value in data.items():
+        setattr(section, name, value)
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: PlanSection):
+    activities = Activity.objects.filter(section__in=_section_tree(section))
+    points = ControlPoint.objects.filter(activity__in=activities)
+    if points.exclude(pk__in=control_points_untouched(points).values("pk")).exists():
+        raise ValidationError("В разделе есть мероприятия с отчётами школ: удалить раздел нельзя.", code="reported")
+    section.delete()
+
+
+def _section_tree(section):
+    ids, frontier = [section.pk], [section.pk]
+    while frontier:
+        frontier = list(PlanSection.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+@transaction.atomic
+def plan_save(*, plan: Plan, data: dict, version: int | None, schools=None) -> Plan:
+    if plan.pk:
+        current = _lock_and_check(Plan, plan.pk, version)
+        period_changed = (data.get("period_start"), data.get("period_end")) != (current.period_start, current.period_end)
+        current.version += 1
+    else:
+        current, period_changed = plan, False
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    if schools is not None:
+        current.schools.set(schools)
+    if period_changed or schools is not None:
+        control_points_sync_for_plan(plan=current)
+    return current
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, order=None) -> Plan:
+    """Approve a plan; the edition it replaces loses force («утратил силу»)."""
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    current.status = Plan.Status.APPROVED
+    if order is not None:
+        current.approved_by = order
+    current.version += 1
+    current.save()
+    if current.replaces_id:
+        previous = Plan.objects.select_for_update().get(pk=current.replaces_id)
+        if previous.status != Plan.Status.SUPERSEDED:
+            previous.status = Plan.Status.SUPERSEDED
+            previous.version += 1
+            previous.save()
+    control_points_sync_for_plan(plan=current)
+    return current
+
+
+@transaction.atomic
+def plan_new_edition(*, plan: Plan) -> Plan:
+    """Copy the plan with everything in it as a draft «в новой редакции», linked to the old one."""
+    source = Plan.objects.select_for_update().get(pk=plan.pk)
+    if hasattr(source, "replaced_by"):
+        raise ValidationError(
+            f"У плана уже есть новая редакция: «{source.replaced_by.title}». Редактируйте её.", code="exists"
+        )
+    copy_fields = [
+        f.name
+        for f in Plan._meta.concrete_fields
+        if f.name not in ("id", "status", "approved_by", "replaces", "version")
+    ]
+    edition = Plan.objects.create(
+        **{name: getattr(source, name) for name in copy_fields},
+        status=Plan.Status.DRAFT,
+        replaces=source,
+    )
+    edition.schools.set(source.schools.all())
+    for model in (PlanRisk, PlanOutcome, PlanTeamMember):
+        for row in model.objects.filter(plan=source):
+            row.pk = None
+            row.plan = edition
+            row.save()
+    clusters = {}
+    for cluster in source.clusters.all():
+        old_pk = cluster.pk
+        members = list(ClusterMembership.objects.filter(cluster_id=old_pk))
+        cluster.pk = None
+        cluster.plan = edition
+        cluster.save()
+        clusters[old_pk] = cluster
+        for member in members:
+            ClusterMembership.objects.create(cluster=cluster, school_id=member.school_id, reason=member.reason)
+    sections = {}
+    for section in source.sections.order_by("position"):
+        old_pk = section.pk
+        activities = list(
+            section.activities.prefetch_related("executor_set", "clusters", "schools").order_by("position")
+        )
+        section.pk = None
+        section.plan = edition
+        section.parent = sections.get(section.parent_id)
+        section.cluster = clusters.get(section.cluster_id)
+        section.save()
+        sections[old_pk] = section
+        for activity in activities:
+            executors = list(activity.executor_set.all())
+            activity_clusters = [clusters[c.pk] for c in activity.clusters.all() if c.pk in clusters]
+            activity_schools = list(activity.schools.all())
+            activity.pk = None
+            activity.section = section
+            activity.version = 1
+            activity.save()
+            activity.clusters.set(activity_clusters)
+            activity.schools.set(activity_schools)
+            for executor in executors:
+                executor.pk = None
+                executor.activity = activity
+                executor.save()
+    return edition
+
+
+def cluster_choices(plan: Plan):
+    return Cluster.objects.filter(plan=plan).order_by("number")

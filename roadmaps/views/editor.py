@@ -1,0 +1,289 @@
+"""The coordinator's plan editor: plans, sections and rows edited in place (htmx), new editions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from monitoring.services import activity_windows
+from schools.access import (
+    can_manage,
+    get_activity_for_user,
+    get_plan_for_user,
+    get_section_for_user,
+    managed_municipality,
+    visible_control_points,
+)
+
+from ..deadlines import parse_deadline
+from ..forms import ActivityForm, ManualWindowsForm, PlanForm, SectionForm
+from ..models import Activity, Plan
+from ..services import (
+    activity_create,
+    activity_delete,
+    activity_move,
+    activity_update,
+    plan_approve,
+    plan_new_edition,
+    plan_save,
+    section_delete,
+    section_renumber,
+    section_save,
+)
+
+
+
+def _sync_message(request, result):
+    if result.flagged:
+        messages.warning(
+            request,
+            f"Сроки изменились: {result.flagged} контрольн. точек с отчётами школ сохранены и отмечены для вашего решения.",
+        )
+
+
+@login_required
+def plan_add(request):
+    municipality = managed_municipality(request.user)
+    form = PlanForm(request.POST or None, municipality=municipality, instance=Plan(municipality=municipality))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "schools")}
+        plan = plan_save(plan=Plan(municipality=municipality), data=data, version=None, schools=form.cleaned_data["schools"])
+        messages.success(request, "План создан как черновик. Добавьте разделы и мероприятия.")
+        return redirect("roadmaps:plan_detail", pk=plan.pk)
+    return render(request, "roadmaps/plan_form.html", {"form": form})
+
+
+@login_required
+def plan_change(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = PlanForm(request.POST or None, instance=plan, municipality=plan.municipality)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "schools")}
+        try:
+            plan_save(plan=plan, data=data, version=form.cleaned_data["version"], schools=form.cleaned_data["schools"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "План сохранён.")
+            return redirect("roadmaps:plan_detail", pk=plan.pk)
+    return render(request, "roadmaps/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_POST
+def plan_approve_view(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    if plan.status != Plan.Status.DRAFT:
+        messages.error(request, "Утвердить можно только черновик.")
+    else:
+        plan_approve(plan=plan)
+        messages.success(request, "План утверждён: контрольные точки созданы." + (" Предыдущая редакция утратила силу." if plan.replaces_id else ""))
+    return redirect("roadmaps:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_new_edition_view(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    try:
+        edition = plan_new_edition(plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roadmaps:plan_detail", pk=plan.pk)
+    messages.success(request, "Создана новая редакция плана (черновик). Старая действует, пока новая не утверждена.")
+    return redirect("roadmaps:plan_detail", pk=edition.pk)
+
+
+@login_required
+def section_add(request, plan_pk):
+    plan = get_plan_for_user(request.user, plan_pk, write=True)
+    form = SectionForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        section = section_save(plan=plan, section=None, data=form.cleaned_data)
+        messages.success(request, "Раздел добавлен.")
+        return redirect(reverse("roadmaps:plan_detail", args=[plan.pk]) + f"#section-{section.pk}")
+    return render(request, "roadmaps/section_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def section_change(request, pk):
+    section = get_section_for_user(request.user, pk, write=True)
+    form = SectionForm(request.POST or None, instance=section, plan=section.plan)
+    if request.method == "POST" and form.is_valid():
+        section_save(plan=section.plan, section=section, data=form.cleaned_data)
+        messages.success(request, "Раздел сохранён.")
+        return redirect(reverse("roadmaps:plan_detail", args=[section.plan_id]) + f"#section-{section.pk}")
+    return render(request, "roadmaps/section_form.html", {"form": form, "plan": section.plan, "section": section})
+
+
+@login_required
+@require_POST
+def section_delete_view(request, pk):
+    section = get_section_for_user(request.user, pk, write=True)
+    try:
+        section_delete(section=section)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Раздел удалён.")
+    return redirect("roadmaps:plan_detail", pk=section.plan_id)
+
+
+@login_required
+@require_POST
+def section_renumber_view(request, pk):
+    section = get_section_for_user(request.user, pk, write=True)
+    changed = section_renumber(section=section)
+    messages.success(request, f"Номера мероприятий раздела пересчитаны (изменено: {changed}).")
+    return redirect(reverse("roadmaps:plan_detail", args=[section.plan_id]) + f"#section-{section.pk}")
+
+
+def _row_context(activity, can_manage=True):
+    return {"row": {"kind": "activity", "activity": activity, "section": activity.section}, "can_manage": can_manage, "show_executors": True}
+
+
+@login_required
+def activity_add(request, section_pk):
+    section = get_section_for_user(request.user, section_pk, write=True)
+    plan = section.plan
+    initial = {"scope": Activity.Scope.CLUSTERS if section.cluster_id else Activity.Scope.ALL_SCHOOLS}
+    if section.cluster_id:
+        initial["clusters"] = [section.cluster_id]
+    form = ActivityForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        activity, result = activity_create(
+            section=section,
+            data=form.service_data(),
+            clusters=form.cleaned_data["clusters"],
+            schools=form.cleaned_data["schools"],
+        )
+        _sync_message(request, result)
+        if request.htmx:
+            return render(request, "roadmaps/partials/activity_added.html", {**_row_context(activity), "section": section})
+        return redirect(reverse("roadmaps:plan_detail", args=[plan.pk]) + f"#activity-{activity.pk}")
+    template = "roadmaps/partials/activity_form_row.html" if request.htmx else "roadmaps/activity_form.html"
+    return render(request, template, {"form": form, "section": section, "plan": plan, "action": reverse("roadmaps:activity_add", args=[section.pk])})
+
+
+@login_required
+def activity_change(request, pk):
+    activity = get_activity_for_user(request.user, pk, write=True)
+    plan = activity.section.plan
+    form = ActivityForm(request.POST or None, instance=activity, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity, result = activity_update(
+                activity=activity,
+                data=form.service_data(),
+                version=form.cleaned_data["version"],
+                clusters=form.cleaned_data["clusters"],
+                schools=form.cleaned_data["schools"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _sync_message(request, result)
+            if request.htmx:
+                return render(request, "roadmaps/partials/activity_row.html", _row_context(activity))
+            return redirect(reverse("roadmaps:plan_detail", args=[plan.pk]) + f"#activity-{activity.pk}")
+    template = "roadmaps/partials/activity_form_row.html" if request.htmx else "roadmaps/activity_form.html"
+    return render(
+        request,
+        template,
+        {"form": form, "activity": activity, "section": activity.section, "plan": plan, "action": reverse("roadmaps:activity_change", args=[activity.pk])},
+    )
+
+
+@login_required
+def activity_row(request, pk):
+    """The row as shown in the table: what «Отмена» puts back in place of the form."""
+    activity = get_activity_for_user(request.user, pk, write=True)
+    return render(request, "roadmaps/partials/activity_row.html", _row_context(activity))
+
+
+@login_required
+@require_POST
+def activity_delete_view(request, pk):
+    activity = get_activity_for_user(request.user, pk, write=True)
+    plan_pk = activity.section.plan_id
+    try:
+        activity_delete(activity=activity)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(f'<tr><td colspan="6" class="text-danger">{" ".join(error.messages)}</td></tr>', status=200)
+        messages.error(request, " ".join(error.messages))
+        return redirect("roadmaps:plan_detail", pk=plan_pk)
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, "Мероприятие удалено.")
+    return redirect("roadmaps:plan_detail", pk=plan_pk)
+
+
+@login_required
+@require_POST
+def activity_move_view(request, pk):
+    activity = get_activity_for_user(request.user, pk, write=True)
+    activity_move(activity=activity, direction=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(reverse("roadmaps:plan_detail", args=[activity.section.plan_id]) + f"#activity-{activity.pk}")
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = get_activity_for_user(request.user, pk)
+    plan = activity.section.plan
+    writable = can_manage(request.user, plan.municipality_id)
+    deadline = parse_deadline(activity.deadline_text, plan.period_start, plan.period_end)
+    form = None
+    if writable and not deadline.windows:
+        initial = "\n".join(
+            (f"{start[8:10]}.{start[5:7]}.{start[:4]} – " if start else "") + f"{due[8:10]}.{due[5:7]}.{due[:4]}"
+            for start, due in activity.manual_windows
+        )
+        form = ManualWindowsForm(request.POST or None, initial={"windows": initial})
+        if request.method == "POST" and form.is_valid():
+            try:
+                updated, result = activity_update(
+                    activity=activity,
+                    data={"manual_windows": form.cleaned_data["windows"]},
+                    version=int(request.POST.get("version") or activity.version),
+                    clusters=list(activity.clusters.all()),
+                    schools=list(activity.schools.all()),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _sync_message(request, result)
+                messages.success(request, f"Даты сохранены: контрольных точек создано {result.created}, удалено {result.deleted}.")
+                return redirect("roadmaps:activity_detail", pk=activity.pk)
+    points = (
+        visible_control_points(request.user)
+        .filter(activity=activity)
+        .select_related("school")
+        .order_by("due_date", "school__short_name")
+    )
+    return render(
+        request,
+        "roadmaps/activity_detail.html",
+        {
+            "activity": activity,
+            "plan": plan,
+            "deadline": deadline,
+                        "windows": activity_windows(activity, plan),
+            "points": points,
+            "form": form,
+            "can_manage": writable,
+            "executors": activity.executor_set.order_by("position"),
+        },
+    )
+
+
+@login_required
+def deadline_preview(request, plan_pk):
+    """How the portal reads a deadline as typed (htmx, under the field)."""
+    plan = get_plan_for_user(request.user, plan_pk)
+    text = request.GET.get("deadline_text", "")[:500]
+    deadline = parse_deadline(text, plan.period_start, plan.period_end)
+    return render(request, "roadmaps/partials/deadline_preview.html", {"deadline": deadline, "text": text})

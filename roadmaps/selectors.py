@@ -50,7 +50,9 @@ def plan_table(*, plan: Plan, cluster=None) -> list[dict]:
             rows.append({"kind": "section", "section": section, "depth": depth})
             for activity in activities:
                 rows.append({"kind": "activity", "activity": activity, "section": section})
-            if cluster is None or section.cluster_id == cluster.pk:
+            # A part that only holds sections («Раздел II») takes no rows of its own.
+            holds_rows = activities or section.pk not in children
+            if holds_rows and (cluster is None or section.cluster_id == cluster.pk):
                 rows.append({"kind": "add", "section": section})
             walk(section.pk, depth + 1)
             if cluster is not None and len(rows) == start + 1:

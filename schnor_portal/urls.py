@@ -9,5 +9,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("plans/", include("roadmaps.urls")),
     path("clusters/", include("clusters.urls")),
+    path("execution/", include("monitoring.urls")),
+    path("orders/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

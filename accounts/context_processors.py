@@ -14,6 +14,7 @@ def navigation(request):
     elif user.role == Role.DIRECTOR and user.school_id:
         items.append(("Моя школа", reverse("schools:school_detail", args=[user.school_id])))
     if user.is_superuser or user.role:
+        items.append(("Списки", reverse("schools:schoollist_list")))
         items.append(("Планы", reverse("roadmaps:plan_list")))
     if user.is_superuser:
         items.append(("Администрирование", reverse("admin:index")))

@@ -56,7 +56,8 @@ def workbook_bytes(*sheets: Sheet) -> bytes:
 
 def _safe_cell(value):
     # A text starting with "=" would run as a formula in the user's Excel (CSV/formula injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+    # A lone «+» or «−» (the list-history matrix) is a mark, not a formula.
+    if isinstance(value, str) and len(value) > 1 and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
         return "'" + value
     return value
 
@@ -72,8 +73,11 @@ def _is_number(text):
 def attachment(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
     """A download with a Cyrillic file name that every browser keeps (RFC 6266 filename*)."""
     response = HttpResponse(content, content_type=content_type)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "").strip()
+    if not any(ch.isalpha() for ch in ascii_name.rsplit(".", 1)[0]):
+        # «Школы 2025.xlsx» leaves « 2025.xlsx»: give old browsers a name that means something.
+        extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+        ascii_name = f"export.{extension.encode('ascii', 'ignore').decode() or 'bin'}"
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -82,20 +86,30 @@ def xlsx_response(filename: str, *sheets: Sheet) -> HttpResponse:
     return attachment(workbook_bytes(*sheets), filename)
 
 
-def open_workbook(uploaded) -> openpyxl.Workbook:
-    """Open an uploaded .xlsx after checking its size and zip contents; never a zip bomb."""
-    data = uploaded.read() if hasattr(uploaded, "read") else uploaded
+def check_zip_upload(data: bytes, *, what: str = "файл Excel (.xlsx)") -> list[zipfile.ZipInfo]:
+    """Refuse an upload that is empty, too big, not a zip or a zip bomb, before anything opens it.
+
+    .xlsx and .docx are both zip archives of XML: the member count and the declared sizes are
+    checked here (zipfile never inflates a member past its declared size), so a parser that
+    opens the archive afterwards cannot be made to unpack gigabytes.
+    """
     if not data:
         raise XlsxError("Файл пустой.")
     if len(data) > MAX_UPLOAD_BYTES:
         raise XlsxError(f"Файл больше {MAX_UPLOAD_BYTES // (1024 * 1024)} МБ.")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise XlsxError("Это не файл Excel (.xlsx): он повреждён, защищён паролем или сохранён в другом формате.")
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise XlsxError(f"Это не {what}: он повреждён, защищён паролем или сохранён в другом формате.")
     if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
         raise XlsxError("Файл слишком сложный для загрузки: разбейте его на части.")
+    return members
+
+
+def open_workbook(uploaded) -> openpyxl.Workbook:
+    """Open an uploaded .xlsx after checking its size and zip contents; never a zip bomb."""
+    data = uploaded.read() if hasattr(uploaded, "read") else uploaded
+    check_zip_upload(data)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a broken workbook

@@ -16,7 +16,7 @@ from monitoring.models import ControlPoint
 from reports.models import Order
 from roadmaps.models import Activity, Plan, PlanSection
 
-from .models import Municipality, School
+from .models import CuratorAssignment, Municipality, School
 
 MUNICIPALITY_WIDE_ROLES = (Role.COORDINATOR, Role.CHAIR)
 
@@ -45,15 +45,18 @@ def _active_assignment_q(today, prefix=""):
 
 
 def curator_school_ids(user, today=None):
-    """Schools a curator looks after today; empty when the account has no person."""
+    """Schools a curator looks after today; empty when the account has no person.
+
+    One filter over the assignments: the person and the dates must hold for the same
+    assignment, not for any two assignments of the school.
+    """
     if not user.person_id:
         return School.objects.none().values("pk")
     today = today or timezone.localdate()
-    return (
-        School.objects.filter(municipality_id=user.municipality_id, curator_assignments__curator_id=user.person_id)
-        .filter(_active_assignment_q(today, "curator_assignments__"))
-        .values("pk")
+    own_current = CuratorAssignment.objects.filter(
+        _active_assignment_q(today), curator_id=user.person_id, school__municipality_id=user.municipality_id
     )
+    return School.objects.filter(pk__in=own_current.values("school_id")).values("pk")
 
 
 def visible_schools(user) -> QuerySet[School]:
@@ -161,3 +164,192 @@ def get_activity_for_user(user, pk, write=False) -> Activity:
     if write:
         require_manage(user, activity.section.plan.municipality_id)
     return activity
+
+
+# --- Execution (monitoring): who may act on a control point, its evidence, visits -----------------
+# Appended for the execution tracking; the workflow (monitoring/workflow.py) asks these before
+# every change, views ask them for their buttons. Reading stays with `visible_control_points`.
+
+from dataclasses import dataclass  # noqa: E402
+
+from monitoring.models import Evidence, MonitoringVisit, VisitFile  # noqa: E402
+
+
+def _acts_in(user, municipality_id) -> bool:
+    return user.is_authenticated and user.is_active and user.municipality_id == municipality_id
+
+
+def can_report_control_point(user, control_point) -> bool:
+    """The director reports their own school's points; the coordinator any point of the municipality."""
+    if can_manage(user, control_point.municipality_id):
+        return True
+    return (
+        _acts_in(user, control_point.municipality_id)
+        and user.role == Role.DIRECTOR
+        and control_point.school_id is not None
+        and user.school_id == control_point.school_id
+    )
+
+
+def can_review_control_point(user, control_point) -> bool:
+    """The curator of the point's school today accepts or returns its report; so may the coordinator."""
+    if can_manage(user, control_point.municipality_id):
+        return True
+    return (
+        _acts_in(user, control_point.municipality_id)
+        and user.role == Role.CURATOR
+        and control_point.school_id is not None
+        and curator_school_ids(user).filter(pk=control_point.school_id).exists()
+    )
+
+
+def can_coordinate_control_point(user, control_point) -> bool:
+    """Cancel, keep after a plan change, move the due date: the municipality's coordinator only."""
+    return can_manage(user, control_point.municipality_id)
+
+
+@dataclass(frozen=True)
+class ControlPointRights:
+    report: bool = False
+    review: bool = False
+    coordinate: bool = False
+
+    @property
+    def comment(self) -> bool:
+        return self.report or self.review
+
+    @property
+    def any(self) -> bool:
+        return self.report or self.review or self.coordinate
+
+
+def control_point_rights(user, control_point) -> ControlPointRights:
+    return ControlPointRights(
+        report=can_report_control_point(user, control_point),
+        review=can_review_control_point(user, control_point),
+        coordinate=can_coordinate_control_point(user, control_point),
+    )
+
+
+def get_control_point_for_user(user, pk, write=False) -> ControlPoint:
+    """A visible control point (404 otherwise); with write=True, 403 unless the user may act on it at all."""
+    control_point = get_object_or_404(
+        visible_control_points(user).select_related(
+            "activity", "activity__section", "activity__section__plan", "municipality", "school", "accepted_by"
+        ),
+        pk=pk,
+    )
+    if write and not control_point_rights(user, control_point).any:
+        raise PermissionDenied("Эту контрольную точку вы можете только просматривать.")
+    return control_point
+
+
+def get_evidence_for_user(user, pk, write=False) -> Evidence:
+    """Evidence of a visible control point; write (removal) is for those who report the point."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(control_point__in=visible_control_points(user)).select_related("control_point"), pk=pk
+    )
+    if write and not can_report_control_point(user, evidence.control_point):
+        raise PermissionDenied("Удалять подтверждающие документы может только тот, кто отчитывается по точке.")
+    return evidence
+
+
+def visible_visits(user) -> QuerySet[MonitoringVisit]:
+    """Visits to the schools the user sees: the school's director reads the findings about it too."""
+    return MonitoringVisit.objects.filter(school__in=visible_schools(user))
+
+
+def can_record_visit(user, school) -> bool:
+    """The curator of the school today or the coordinator records and edits its visits."""
+    if can_manage(user, school.municipality_id):
+        return True
+    return (
+        _acts_in(user, school.municipality_id)
+        and user.role == Role.CURATOR
+        and curator_school_ids(user).filter(pk=school.pk).exists()
+    )
+
+
+def get_visit_for_user(user, pk, write=False) -> MonitoringVisit:
+    visit = get_object_or_404(
+        visible_visits(user).select_related("school", "school__municipality", "visitor", "created_by"), pk=pk
+    )
+    if write and not can_record_visit(user, visit.school):
+        raise PermissionDenied("Изменять визит может куратор школы или муниципальный координатор.")
+    return visit
+
+
+def get_visit_file_for_user(user, pk) -> VisitFile:
+    return get_object_or_404(VisitFile.objects.filter(visit__in=visible_visits(user)).select_related("visit"), pk=pk)
+
+
+# --- Orders (reports): who prepares, signs, reports on and accepts an order's points ----------------
+# Appended for the order editor. Reading stays with `visible_orders`; the coordinator prepares,
+# only the chair of the municipality signs; a signed order is refused by the services themselves.
+
+from reports.models import OrderAppendix, OrderPoint, ReportFile  # noqa: E402
+
+SIGN_REFUSED = "Подписывает документы только председатель (начальник) органа управления образованием."
+
+
+def can_sign_orders(user, municipality_id) -> bool:
+    return _acts_in(user, municipality_id) and user.role == Role.CHAIR
+
+
+def require_sign(user, municipality_id):
+    if not can_sign_orders(user, municipality_id):
+        raise PermissionDenied(SIGN_REFUSED)
+
+
+def get_order_for_user(user, pk, write=False) -> Order:
+    order = get_object_or_404(
+        visible_orders(user).select_related("municipality", "replaces", "superseded_by", "signed_by", "signatory"), pk=pk
+    )
+    if write:
+        require_manage(user, order.municipality_id)
+    return order
+
+
+def get_order_point_for_user(user, pk, write=False) -> OrderPoint:
+    point = get_object_or_404(
+        OrderPoint.objects.filter(order__in=visible_orders(user)).select_related(
+            "order", "order__municipality", "responsible", "reported_by", "accepted_by"
+        ),
+        pk=pk,
+    )
+    if write:
+        require_manage(user, point.order.municipality_id)
+    return point
+
+
+def get_order_appendix_for_user(user, pk, write=False) -> OrderAppendix:
+    appendix = get_object_or_404(
+        OrderAppendix.objects.filter(order__in=visible_orders(user)).select_related("order", "order__municipality"), pk=pk
+    )
+    if write:
+        require_manage(user, appendix.order.municipality_id)
+    return appendix
+
+
+def can_report_order_point(user, point) -> bool:
+    """The responsible person's own account reports on a controlled point; so may the coordinator."""
+    municipality_id = point.order.municipality_id
+    if can_manage(user, municipality_id):
+        return True
+    return _acts_in(user, municipality_id) and point.responsible_id is not None and user.person_id == point.responsible_id
+
+
+def can_accept_order_points(user, municipality_id) -> bool:
+    """The chair, who signed, or the coordinator accepts the execution of controlled points."""
+    return can_manage(user, municipality_id) or can_sign_orders(user, municipality_id)
+
+
+def visible_report_files(user) -> QuerySet[ReportFile]:
+    """A generated report belongs to whoever asked for it."""
+    if _is_anonymous(user):
+        return ReportFile.objects.none()
+    return ReportFile.objects.filter(owner=user)
+
+
+def get_report_file_for_user(user, pk) -> ReportFile:
+    return get_object_or_404(visible_report_files(user).select_related("school", "plan"), pk=pk)

@@ -1,0 +1,1 @@
+"""Parsers of the files municipalities send: plain rows in, plain dataclasses out, no database."""

@@ -11,6 +11,7 @@ import pytest
 
 from accounts.models import Role
 from clusters.models import Cluster, ClusterMembership
+from schools.models import SchoolList, SchoolListEntry
 
 from . import factories as f
 
@@ -39,6 +40,9 @@ def cast(db):
     ClusterMembership.objects.create(cluster=cluster, school=school_a)
     cluster_other = Cluster.objects.create(plan=plan_other, number=1, name="Впервые в списке", criterion="first_time")
 
+    school_list = SchoolList.objects.create(municipality=muni, year=2022, title="ПРШ 2022")
+    school_list_other = SchoolList.objects.create(municipality=other, year=2025, title="ШНОР 2025")
+
     cast = SimpleNamespace(
         muni=muni,
         other=other,
@@ -48,6 +52,10 @@ def cast(db):
         plan=plan,
         plan_other=plan_other,
         cluster=cluster,
+        school_list=school_list,
+        school_list_other=school_list_other,
+        list_entry=SchoolListEntry.objects.create(school_list=school_list, school=school_a),
+        list_entry_other=SchoolListEntry.objects.create(school_list=school_list_other, school=school_other),
         cluster_other=cluster_other,
         activity=activity,
         activity_other=activity_other,

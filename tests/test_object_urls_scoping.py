@@ -24,6 +24,10 @@ VISIBLE_TO = {
     "section_other": {"coordinator_other"},
     "activity": MUNICIPALITY_A,
     "activity_other": {"coordinator_other"},
+    "school_list": MUNICIPALITY_A,
+    "school_list_other": {"coordinator_other"},
+    "list_entry": MUNICIPALITY_A,
+    "list_entry_other": {"coordinator_other"},
 }
 WRITERS = {
     "school_a": {"coordinator"},
@@ -37,12 +41,18 @@ WRITERS = {
     "section_other": {"coordinator_other"},
     "activity": {"coordinator"},
     "activity_other": {"coordinator_other"},
+    "school_list": {"coordinator"},
+    "school_list_other": {"coordinator_other"},
+    "list_entry": {"coordinator"},
+    "list_entry_other": {"coordinator_other"},
 }
 SCHOOLS = ["school_a", "school_b", "school_other"]
 PLANS = ["plan", "plan_other"]
 CLUSTERS = ["cluster", "cluster_other"]
 SECTIONS = ["section", "section_other"]
 ACTIVITIES = ["activity", "activity_other"]
+LISTS = ["school_list", "school_list_other"]
+LIST_ENTRIES = ["list_entry", "list_entry_other"]
 
 # url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
 # "write" pages open only for writers (403 for other viewers); "post" actions are POST-only and
@@ -72,6 +82,12 @@ OBJECT_URLS = {
     "roadmaps:activity_row": (ACTIVITIES, "write"),
     "roadmaps:activity_delete": (ACTIVITIES, "post"),
     "roadmaps:activity_move": (ACTIVITIES, "post"),
+    "schools:schoollist_detail": (LISTS, "read"),
+    "schools:schoollist_change": (LISTS, "write"),
+    "schools:schoollist_delete": (LISTS, "write"),
+    "schools:schoollistentry_add": (LISTS, "write"),
+    "schools:schoollistentry_change": (LIST_ENTRIES, "write"),
+    "schools:schoollistentry_delete": (LIST_ENTRIES, "write"),
 }
 # Pages without an object in the URL: scoped by their querysets (tested with their views).
 PLAIN_URLS = {
@@ -79,6 +95,12 @@ PLAIN_URLS = {
     "schools:school_list",
     "roadmaps:plan_list",
     "roadmaps:plan_add",
+    "schools:schoollist_list",
+    "schools:schoollist_add",
+    "schools:list_matrix",
+    "schools:list_matrix_export",
+    "schools:schoollist_import",
+    "schools:schoollist_import_template",
     "accounts:login",
     "accounts:logout",
     "accounts:password_change",
@@ -161,7 +183,12 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
         assert response.url.startswith(reverse("admin:login"))
 
 
+# Pages that create something for the user's own municipality: only its coordinator gets in.
+COORDINATOR_ONLY_PAGES = ["roadmaps:plan_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template"]
+
+
 @pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "no_role"])
-def test_it_lets_only_coordinators_start_a_plan(cast, client, role):
+def test_it_lets_only_coordinators_create(cast, client, role):
     client.force_login(getattr(cast, role))
-    assert client.get(reverse("roadmaps:plan_add")).status_code == 403
+    for name in COORDINATOR_ONLY_PAGES:
+        assert client.get(reverse(name)).status_code in (403, 404), name

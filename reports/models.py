@@ -57,6 +57,21 @@ class Order(models.Model):
     signed_at = models.DateTimeField("подписан", null=True, blank=True)
     pdf = models.FileField("PDF подписанного документа", upload_to="orders/", blank=True)
     pdf_sha256 = models.CharField("SHA-256 PDF", max_length=64, blank=True)
+    content_sha256 = models.CharField(
+        "SHA-256 содержания",
+        max_length=64,
+        blank=True,
+        help_text="Хеш реквизитов, пунктов и строк приложений на момент подписания; первые 12 знаков — код проверки на каждой странице.",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="утратил силу в связи с",
+    )
+    superseded_on = models.DateField("утратил силу с", null=True, blank=True)
     version = models.PositiveIntegerField("версия", default=1, editable=False)
     history = HistoricalRecords()
 
@@ -92,6 +107,24 @@ class Order(models.Model):
     def is_signed(self):
         return self.status == self.Status.SIGNED
 
+    @property
+    def is_void(self):
+        return self.superseded_by_id is not None
+
+    @property
+    def verification_code(self):
+        return self.content_sha256[:12]
+
+    @property
+    def kind_dative(self):
+        """«к приказу», «к распоряжению»."""
+        return "приказу" if self.kind == self.Kind.ORDER else "распоряжению"
+
+    @property
+    def kind_genitive(self):
+        """«настоящего приказа», «настоящего распоряжения»."""
+        return "приказа" if self.kind == self.Kind.ORDER else "распоряжения"
+
 
 class OrderPoint(models.Model):
     """A numbered point; one with a responsible person and a deadline is tracked like a control point."""
@@ -105,7 +138,23 @@ class OrderPoint(models.Model):
     responsible_text = models.CharField("ответственные (как написано)", max_length=500, blank=True)
     deadline_text = models.CharField("срок (как написано)", max_length=200, blank=True)
     due_date = models.DateField("срок", null=True, blank=True)
+    # Execution of a controlled point: not part of the signed text, tracked after signing.
+    report_text = models.TextField("отчёт об исполнении", blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="отчитался"
+    )
+    reported_at = models.DateTimeField("отчёт представлен", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="принял"
+    )
+    accepted_at = models.DateTimeField("исполнение принято", null=True, blank=True)
     history = HistoricalRecords()
+
+    class ControlStatus(models.TextChoices):
+        DUE = "due", "на исполнении"
+        OVERDUE = "overdue", "просрочен"
+        REPORTED = "reported", "отчёт представлен"
+        ACCEPTED = "accepted", "исполнен"
 
     class Meta:
         verbose_name = "пункт приказа"
@@ -119,6 +168,17 @@ class OrderPoint(models.Model):
     @property
     def is_controlled(self):
         return bool((self.responsible_id or self.responsible_text) and self.due_date)
+
+    def control_status(self, today):
+        if not self.is_controlled:
+            return None
+        if self.accepted_at:
+            return self.ControlStatus.ACCEPTED
+        if self.reported_at:
+            return self.ControlStatus.REPORTED
+        if self.due_date < today:
+            return self.ControlStatus.OVERDUE
+        return self.ControlStatus.DUE
 
 
 class OrderAppendix(models.Model):
@@ -154,6 +214,19 @@ class OrderAppendix(models.Model):
     def __str__(self):
         return f"Приложение {self.number or ''} к {self.order}".replace("  ", " ")
 
+    @property
+    def label(self):
+        """What the appendix is, for pages: its title or the name of its object."""
+        if self.title:
+            return self.title
+        if self.plan_id:
+            return self.plan.title
+        if self.working_group_id:
+            return self.working_group.title
+        if self.school_list_id:
+            return str(self.school_list)
+        return self.text[:120]
+
     def clean(self):
         required = {
             self.Kind.PLAN: ("plan", "Выберите план."),
@@ -165,3 +238,54 @@ class OrderAppendix(models.Model):
         field, message = required[self.kind]
         if not getattr(self, field if field == "text" else f"{field}_id"):
             raise ValidationError({field: message})
+
+
+class ReportFile(models.Model):
+    """A PDF report rendered in the background for one user; the page polls it until it is ready."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "Аналитическая справка по ОО"
+        PLAN = "plan", "Исполнение плана"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "в очереди"
+        RUNNING = "running", "формируется"
+        DONE = "done", "готов"
+        FAILED = "failed", "ошибка"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_files", verbose_name="заказал")
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices)
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="ОО"
+    )
+    plan = models.ForeignKey("roadmaps.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="план")
+    period_start = models.DateField("период с")
+    period_end = models.DateField("период по")
+    status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField("готовность, %", default=0)
+    file = models.FileField("файл", upload_to="reports/", blank=True)
+    error = models.TextField("ошибка", blank=True)
+    created_at = models.DateTimeField("заказан", auto_now_add=True)
+    finished_at = models.DateTimeField("готов", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "файл отчёта"
+        verbose_name_plural = "файлы отчётов"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="reports_reportfile_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="school", school__isnull=False) | models.Q(kind="plan", plan__isnull=False)),
+                name="reports_reportfile_has_object",
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.school if self.kind == self.Kind.SCHOOL else self.plan
+        return f"{self.get_kind_display()}: {subject}, {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -11,7 +11,6 @@ import pytest
 
 from accounts.models import Role
 from clusters.models import Cluster, ClusterMembership
-from schools.models import SchoolList, SchoolListEntry
 
 from . import factories as f
 
@@ -40,9 +39,6 @@ def cast(db):
     ClusterMembership.objects.create(cluster=cluster, school=school_a)
     cluster_other = Cluster.objects.create(plan=plan_other, number=1, name="Впервые в списке", criterion="first_time")
 
-    school_list = SchoolList.objects.create(municipality=muni, year=2022, title="ПРШ 2022")
-    school_list_other = SchoolList.objects.create(municipality=other, year=2025, title="ШНОР 2025")
-
     cast = SimpleNamespace(
         muni=muni,
         other=other,
@@ -52,10 +48,6 @@ def cast(db):
         plan=plan,
         plan_other=plan_other,
         cluster=cluster,
-        school_list=school_list,
-        school_list_other=school_list_other,
-        list_entry=SchoolListEntry.objects.create(school_list=school_list, school=school_a),
-        list_entry_other=SchoolListEntry.objects.create(school_list=school_list_other, school=school_other),
         cluster_other=cluster_other,
         activity=activity,
         activity_other=activity_other,
@@ -76,4 +68,16 @@ def cast(db):
         region_viewer=f.UserFactory(username="region", role=Role.REGION, municipality=None, region=muni.region),
         no_role=f.UserFactory(username="norole", role="", municipality=muni),
     )
+    return cast
+
+
+@pytest.fixture
+def cast_lists(cast):
+    """Yearly lists on top of the cast: «ПРШ 2022» of municipality A (school A on it), «ШНОР 2025» of B."""
+    from schools.models import SchoolList, SchoolListEntry
+
+    cast.school_list = SchoolList.objects.create(municipality=cast.muni, year=2022, title="ПРШ 2022")
+    cast.school_list_other = SchoolList.objects.create(municipality=cast.other, year=2025, title="ШНОР 2025")
+    cast.list_entry = SchoolListEntry.objects.create(school_list=cast.school_list, school=cast.school_a)
+    cast.list_entry_other = SchoolListEntry.objects.create(school_list=cast.school_list_other, school=cast.school_other)
     return cast

@@ -9,6 +9,29 @@ without a case below fails the test, so scoping cannot be forgotten.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+
+@pytest.fixture
+def cast(cast_lists):
+    """The shared cast with the objects only this walk needs (most tests start without them)."""
+    from schools.models import CuratorAssignment, SocialPassport
+
+    cast = cast_lists
+    cast.year_data = cast.school_a.year_data.create(year=2022, pupils_total=80)
+    cast.year_data_other = cast.school_other.year_data.create(year=2024, pupils_total=300)
+    cast.passport = SocialPassport.objects.create(school=cast.school_a, year=2022)
+    cast.passport_other = SocialPassport.objects.create(school=cast.school_other, year=2024)
+    cast.assignment = CuratorAssignment.objects.get(school=cast.school_a)
+    cast.assignment_other = CuratorAssignment.objects.create(
+        school=cast.school_other, curator=cast.coordinator_other.person or _person(cast.other)
+    )
+    return cast
+
+
+def _person(municipality):
+    from tests.factories import PersonFactory
+
+    return PersonFactory(municipality=municipality)
+
 ROLES = ["coordinator", "chair", "curator", "director_a", "director_b", "coordinator_other", "region_viewer", "no_role"]
 MUNICIPALITY_A = {"coordinator", "chair", "curator", "director_a", "director_b", "region_viewer"}
 # Who may see each object of the cast (tests/conftest.py) and who may change it.
@@ -24,6 +47,12 @@ VISIBLE_TO = {
     "section_other": {"coordinator_other"},
     "activity": MUNICIPALITY_A,
     "activity_other": {"coordinator_other"},
+    "year_data": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
+    "year_data_other": {"coordinator_other"},
+    "passport": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
+    "passport_other": {"coordinator_other"},
+    "assignment": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
+    "assignment_other": {"coordinator_other"},
     "school_list": MUNICIPALITY_A,
     "school_list_other": {"coordinator_other"},
     "list_entry": MUNICIPALITY_A,
@@ -41,6 +70,12 @@ WRITERS = {
     "section_other": {"coordinator_other"},
     "activity": {"coordinator"},
     "activity_other": {"coordinator_other"},
+    "year_data": {"coordinator"},
+    "year_data_other": {"coordinator_other"},
+    "passport": {"coordinator"},
+    "passport_other": {"coordinator_other"},
+    "assignment": {"coordinator"},
+    "assignment_other": {"coordinator_other"},
     "school_list": {"coordinator"},
     "school_list_other": {"coordinator_other"},
     "list_entry": {"coordinator"},
@@ -52,6 +87,9 @@ CLUSTERS = ["cluster", "cluster_other"]
 SECTIONS = ["section", "section_other"]
 ACTIVITIES = ["activity", "activity_other"]
 LISTS = ["school_list", "school_list_other"]
+YEAR_DATA = ["year_data", "year_data_other"]
+PASSPORTS = ["passport", "passport_other"]
+ASSIGNMENTS = ["assignment", "assignment_other"]
 LIST_ENTRIES = ["list_entry", "list_entry_other"]
 
 # url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
@@ -82,6 +120,13 @@ OBJECT_URLS = {
     "roadmaps:activity_row": (ACTIVITIES, "write"),
     "roadmaps:activity_delete": (ACTIVITIES, "post"),
     "roadmaps:activity_move": (ACTIVITIES, "post"),
+    "schools:school_change": (SCHOOLS, "write"),
+    "schools:school_yeardata_add": (SCHOOLS, "write"),
+    "schools:school_yeardata_change": (YEAR_DATA, "write"),
+    "schools:school_socialpassport_add": (SCHOOLS, "write"),
+    "schools:school_socialpassport_change": (PASSPORTS, "write"),
+    "schools:school_curator_add": (SCHOOLS, "write"),
+    "schools:curator_assignment_end": (ASSIGNMENTS, "post"),
     "schools:schoollist_detail": (LISTS, "read"),
     "schools:schoollist_change": (LISTS, "write"),
     "schools:schoollist_delete": (LISTS, "write"),
@@ -96,6 +141,10 @@ PLAIN_URLS = {
     "roadmaps:plan_list",
     "roadmaps:plan_add",
     "schools:schoollist_list",
+    "schools:school_add",
+    "schools:school_export",
+    "roadmaps:plan_import",
+    "roadmaps:plan_import_confirm",
     "schools:schoollist_add",
     "schools:list_matrix",
     "schools:list_matrix_export",
@@ -184,7 +233,7 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
 
 
 # Pages that create something for the user's own municipality: only its coordinator gets in.
-COORDINATOR_ONLY_PAGES = ["roadmaps:plan_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template"]
+COORDINATOR_ONLY_PAGES = ["roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template"]
 
 
 @pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "no_role"])

@@ -1,0 +1,232 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+
+from accounts.models import Person
+from roadmaps.models import Plan, WorkingGroup
+from schools.models import SchoolList
+
+from .models import Order, OrderAppendix, OrderPoint
+
+DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"})
+OPERATIVE_WORD = "ПРИКАЗЫВАЮ:"
+
+
+def _row(*names, sizes=None):
+    sizes = sizes or [12 // len(names)] * len(names)
+    return Div(*[Div(name, css_class=f"col-md-{size}") for name, size in zip(names, sizes)], css_class="row")
+
+
+class OrderForm(forms.ModelForm):
+    """The order's requisites; points and appendices are edited on the order page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Order
+        fields = [
+            "kind", "header", "date", "number", "place", "title", "preamble", "operative_word",
+            "signatory_position", "signatory_name", "signatory",
+            "approval_kind", "approval_position", "approval_name", "replaces", "voids",
+        ]
+        widgets = {
+            "header": forms.Textarea(attrs={"rows": 4}),
+            "title": forms.Textarea(attrs={"rows": 3}),
+            "preamble": forms.Textarea(attrs={"rows": 6}),
+            "date": DATE_WIDGET,
+            "signatory_position": forms.TextInput(),
+            "voids": forms.SelectMultiple(attrs={"size": 4}),
+        }
+        help_texts = {
+            "header": "Строки шапки бланка, каждая с новой строки, как на бланке органа.",
+            "operative_word": "У приказа — «ПРИКАЗЫВАЮ:». У распоряжения обычно нет: оставьте пустым.",
+            "number": "Регистрационный номер, как его пишут: «87», «229-ра», «5.04.32-111-А/25». Можно указать перед подписанием.",
+            "voids": "Признаются утратившими силу при подписании. Пункт «Признать утратившим силу…» добавит приказ сюда сам.",
+            "replaces": "Если документ — новая редакция: прежний утратит силу при подписании.",
+            "approval_kind": "Гриф утверждения ставится в правом верхнем углу приложения-плана.",
+        }
+        error_messages = {
+            "title": {"required": "Введите заголовок к тексту: «Об утверждении …»."},
+            "header": {"required": "Введите шапку бланка: наименование органа."},
+            "signatory_position": {"required": "Укажите должность подписанта."},
+            "signatory_name": {"required": "Укажите подписанта: «И.О. Фамилия»."},
+            "date": {"invalid": "Дата в виде ДД.ММ.ГГГГ, например 04.04.2023."},
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        others = Order.objects.filter(municipality=municipality).exclude(pk=self.instance.pk).order_by("-date", "-pk")
+        self.fields["replaces"].queryset = others
+        self.fields["voids"].queryset = others
+        self.fields["signatory"].queryset = Person.objects.filter(municipality=municipality)
+        self.fields["signatory"].help_text = "Необязательно: человек из справочника."
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            _row("kind", "date", "number", sizes=[4, 4, 4]),
+            _row("header", "place", sizes=[8, 4]),
+            "title",
+            "preamble",
+            "operative_word",
+            Fieldset("Подпись", _row("signatory_position", "signatory_name", "signatory", sizes=[5, 4, 3])),
+            Fieldset("Гриф «УТВЕРЖДАЮ» / «СОГЛАСОВАНО»", _row("approval_kind", "approval_position", "approval_name", sizes=[3, 5, 4])),
+            Fieldset("Связи с другими документами", _row("replaces", "voids")),
+        )
+        self.helper.add_input(Submit("save", "Сохранить"))
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, word = cleaned.get("kind"), (cleaned.get("operative_word") or "").strip()
+        if kind == Order.Kind.ORDER and not word:
+            self.add_error("operative_word", "У приказа распорядительная часть начинается словом «ПРИКАЗЫВАЮ:».")
+        if kind == Order.Kind.DIRECTIVE and word.upper().startswith("ПРИКАЗЫВАЮ"):
+            self.add_error("operative_word", "В распоряжении не пишут «ПРИКАЗЫВАЮ:»: оставьте поле пустым.")
+        if cleaned.get("approval_kind") and not (cleaned.get("approval_position") and cleaned.get("approval_name")):
+            self.add_error("approval_name", "Для грифа укажите должность и И.О. Фамилию утверждающего.")
+        date = cleaned.get("date")
+        replaces = cleaned.get("replaces")
+        if replaces and date and replaces.date and replaces.date > date:
+            self.add_error("replaces", "Заменяемый документ издан позже этого: проверьте даты.")
+        for voided in cleaned.get("voids") or []:
+            if date and voided.date and voided.date > date:
+                self.add_error("voids", f"{voided} издан позже этого документа: признать его утратившим силу нельзя.")
+        if replaces and replaces in (cleaned.get("voids") or []):
+            self.add_error("voids", "Заменяемый документ и так утратит силу: уберите его из этого списка.")
+        return cleaned
+
+    def service_data(self):
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "voids")}
+
+
+class PointForm(forms.ModelForm):
+    void_order = forms.ModelChoiceField(queryset=Order.objects.none(), required=False, widget=forms.HiddenInput)
+    approve_plan = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = OrderPoint
+        fields = ["number", "text", "responsible", "responsible_text", "deadline_text", "due_date"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4}), "due_date": DATE_WIDGET}
+        help_texts = {
+            "responsible": "Если указаны ответственный и срок, пункт на контроле: ответственный отчитывается в портале.",
+            "deadline_text": "Как в тексте пункта: «в срок до 17.04.2023 года».",
+        }
+        error_messages = {
+            "text": {"required": "Введите текст пункта."},
+            "number": {"required": "Укажите номер пункта."},
+            "due_date": {"invalid": "Дата в виде ДД.ММ.ГГГГ, например 17.04.2023."},
+        }
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = order
+        self.fields["responsible"].queryset = Person.objects.filter(municipality_id=order.municipality_id)
+        self.fields["void_order"].queryset = Order.objects.filter(municipality_id=order.municipality_id).exclude(pk=order.pk)
+        self.fields["approve_plan"].queryset = Plan.objects.filter(municipality_id=order.municipality_id).exclude(
+            status=Plan.Status.SUPERSEDED
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "void_order",
+            "approve_plan",
+            _row("number", sizes=[2]),
+            "text",
+            Fieldset("Контроль исполнения (необязательно)", _row("responsible", "responsible_text", sizes=[5, 7]), _row("deadline_text", "due_date", sizes=[7, 5])),
+        )
+        self.helper.add_input(Submit("save", "Сохранить пункт"))
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if number is not None and self.order.points.filter(number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Пункт № {number} уже есть.")
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due_date") and not (cleaned.get("responsible") or cleaned.get("responsible_text")):
+            self.add_error("responsible", "Для пункта со сроком укажите ответственного.")
+        if cleaned.get("responsible") and not cleaned.get("responsible_text"):
+            cleaned["responsible_text"] = cleaned["responsible"].short_name
+        return cleaned
+
+    def service_data(self):
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("void_order", "approve_plan")}
+
+
+class AppendixForm(forms.ModelForm):
+    class Meta:
+        model = OrderAppendix
+        fields = ["position", "number", "kind", "title", "plan", "working_group", "school_list", "text"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "text": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "number": "Пусто, если приложение одно: «Приложение к приказу…».",
+            "plan": "Для плана и для списка кластеров.",
+            "title": "Пусто — возьмётся наименование плана или рабочей группы.",
+        }
+        error_messages = {"kind": {"required": "Выберите вид приложения."}, "position": {"required": "Укажите порядок."}}
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = order
+        municipality_id = order.municipality_id
+        self.fields["plan"].queryset = Plan.objects.filter(municipality_id=municipality_id).exclude(status=Plan.Status.SUPERSEDED)
+        self.fields["working_group"].queryset = WorkingGroup.objects.filter(municipality_id=municipality_id)
+        self.fields["school_list"].queryset = SchoolList.objects.filter(municipality_id=municipality_id)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            _row("position", "number", "kind", sizes=[2, 2, 8]),
+            "title",
+            _row("plan", "working_group", "school_list"),
+            "text",
+        )
+        self.helper.add_input(Submit("save", "Сохранить приложение"))
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        needed = {
+            OrderAppendix.Kind.PLAN: "plan",
+            OrderAppendix.Kind.CLUSTER_LIST: "plan",
+            OrderAppendix.Kind.WORKING_GROUP: "working_group",
+            OrderAppendix.Kind.SCHOOL_LIST: "school_list",
+        }
+        # The model's clean() asks for the object of the kind; only that object is kept: a stale
+        # choice in another field is dropped.
+        keep = needed.get(kind)
+        for name in ("plan", "working_group", "school_list"):
+            if name != keep:
+                cleaned[name] = None
+        number = cleaned.get("number")
+        if number is not None and self.order.appendices.filter(number=number).exclude(pk=self.instance.pk).exists():
+            self.add_error("number", f"Приложение № {number} уже есть.")
+        return cleaned
+
+
+class ReportForm(forms.Form):
+    period_start = forms.DateField(label="Период с", widget=DATE_WIDGET, error_messages={"required": "Укажите начало периода.", "invalid": "Дата в виде ДД.ММ.ГГГГ."})
+    period_end = forms.DateField(label="по", widget=DATE_WIDGET, error_messages={"required": "Укажите конец периода.", "invalid": "Дата в виде ДД.ММ.ГГГГ."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(_row("period_start", "period_end"), HTML(""))
+        self.helper.add_input(Submit("make", "Сформировать PDF"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Конец периода раньше начала.")
+        if start and end and (end - start) > datetime.timedelta(days=3 * 366):
+            self.add_error("period_end", "Период не длиннее трёх лет.")
+        return cleaned
+
+
+class PointReportForm(forms.Form):
+    report_text = forms.CharField(
+        label="Что сделано", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}), error_messages={"required": "Напишите, что сделано."}
+    )

@@ -1,0 +1,102 @@
+"""Printing: an order (or a report) in, PDF bytes out.
+
+WeasyPrint gets a URL fetcher that serves only the project's own static files (the fonts and the
+print CSS) and data: URLs; anything else — the network, file:// paths, media — is refused, so a
+text typed into an order can never make the server fetch something.
+"""
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+# WeasyPrint reports every layout step at INFO, even on import: keep the server log for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+from schnor_portal.dates import format_date  # noqa: E402
+
+from .selectors import order_print_context  # noqa: E402
+
+# Relative URLs in the print templates resolve against this; it is never contacted. Under its
+# static/ the fetcher serves what the static files finders find (fonts, the print CSS), so
+# printing works the same with or without collectstatic and hashed file names.
+PRINT_BASE_URL = "https://print.invalid/"
+PRINT_STATIC_URL = PRINT_BASE_URL + "static/"
+PRINT_CSS_URL = PRINT_STATIC_URL + "reports/print.css"
+FALLBACK_SITE_URL = "http://127.0.0.1:8000"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves /static/… from the static files finders and data: URLs; refuses everything else."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith(PRINT_STATIC_URL):
+            raise ValueError(f"Печать не загружает внешние ресурсы: {url}")
+        relative = unquote(urlsplit(url).path).removeprefix("/static/")
+        if not relative or ".." in relative.split("/"):
+            raise ValueError(f"Недопустимый путь: {url}")
+        path = finders.find(relative)
+        if not path:
+            raise ValueError(f"Нет такого статического файла: {relative}")
+        with open(path, "rb") as fh:
+            body = fh.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+
+def print_context(context: dict) -> dict:
+    return {**context, "print_css": PRINT_CSS_URL}
+
+
+def html_to_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def qr_svg(data: str) -> str:
+    """The QR code as inline SVG (no XML declaration), sized by the print CSS."""
+    return segno.make(data, error="m").svg_inline(scale=1, border=0, omitsize=True)
+
+
+def site_url() -> str:
+    """Where the verification link points when no request is at hand (the command, a task)."""
+    configured = getattr(settings, "PORTAL_URL", "") or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
+    return (configured or FALLBACK_SITE_URL).rstrip("/")
+
+
+@dataclass
+class Verification:
+    """What each page of a signed order carries: a line and a QR code to the verification page."""
+
+    code: str
+    url: str
+
+    def line(self, order) -> str:
+        return f"{order.get_kind_display()} от {format_date(order.date)} № {order.number} · код проверки {self.code}"
+
+
+def order_html(order, *, verification: Verification | None = None) -> str:
+    context = order_print_context(order)
+    context["verification"] = verification
+    if verification:
+        context["verification_line"] = verification.line(order)
+        context["qr_svg"] = mark_safe(qr_svg(verification.url))
+    return render_to_string("reports/order_pdf.html", print_context(context))
+
+
+def render_order_pdf(order, *, verification: Verification | None = None) -> bytes:
+    return html_to_pdf(order_html(order, verification=verification))
+
+
+def render_report_pdf(template: str, context: dict) -> bytes:
+    return html_to_pdf(render_to_string(template, print_context(context)))

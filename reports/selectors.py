@@ -1,0 +1,327 @@
+"""Reads for orders: the list, the order as it is printed, its canonical content, the reports' data."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from clusters.models import ClusterMembership
+from monitoring.models import ControlPoint
+from roadmaps.models import Plan, WorkingGroupMember
+from roadmaps.selectors import plan_has_executors, plan_table
+from schnor_portal.dates import format_date
+from schools.access import visible_orders
+from schools.models import SchoolListEntry
+
+from .models import Order, OrderAppendix, OrderPoint
+
+BLANK_DATE = "__________"
+BLANK_NUMBER = "______"
+
+
+def _controlled_q(prefix=""):
+    return Q(**{f"{prefix}due_date__isnull": False}) & (
+        Q(**{f"{prefix}responsible__isnull": False}) | ~Q(**{f"{prefix}responsible_text": ""})
+    )
+
+
+def order_list_for_user(*, user, today) -> QuerySet[Order]:
+    """All orders the user may read, newest first, with the figures the list shows: one query."""
+    overdue = _controlled_q("points__") & Q(
+        points__due_date__lt=today, points__reported_at__isnull=True, points__accepted_at__isnull=True
+    )
+    return (
+        visible_orders(user)
+        .select_related("municipality", "superseded_by", "replaces")
+        .annotate(
+            n_points=Count("points", distinct=True),
+            n_controlled=Count("points", filter=_controlled_q("points__"), distinct=True),
+            n_overdue=Count("points", filter=overdue & Q(status=Order.Status.SIGNED), distinct=True),
+        )
+        .order_by("municipality__name", "-date", "-pk")
+    )
+
+
+def order_controlled_points(*, order: Order) -> list[OrderPoint]:
+    return [p for p in order.points.select_related("responsible", "reported_by", "accepted_by").order_by("number") if p.is_controlled]
+
+
+# --- The order as printed ------------------------------------------------------------------
+
+
+def appendix_heading(order: Order, appendix: OrderAppendix) -> list[str]:
+    """«Приложение № 2», «к распоряжению», «от 29.02.2024 № 229-ра» — the lines printed top right."""
+    first = f"Приложение № {appendix.number}" if appendix.number else "Приложение"
+    date = format_date(order.date) or BLANK_DATE
+    return [first, f"к {order.kind_dative}", f"от {date} № {order.number or BLANK_NUMBER}"]
+
+
+@dataclass
+class PrintedAppendix:
+    appendix: OrderAppendix
+    heading: list[str]
+    title: str
+    landscape: bool = False
+    approval: bool = False
+    plan: Plan | None = None
+    rows: list = field(default_factory=list)
+    show_executors: bool = False
+    passport: list = field(default_factory=list)
+    background: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+    risks: list = field(default_factory=list)
+    team: list = field(default_factory=list)
+    criteria: list = field(default_factory=list)
+    members: list = field(default_factory=list)
+    clusters: list = field(default_factory=list)
+    schools: list = field(default_factory=list)
+    paragraphs: list = field(default_factory=list)
+
+
+PASSPORT_LABELS = [
+    ("title", "Наименование проекта"),
+    ("responsible_body", "Муниципальный орган, осуществляющий управление в области образования, ответственный за разработку проекта"),
+    ("approving_official", "Должностное лицо, утвердившее проект"),
+    ("developers", "Основные разработчики проекта"),
+    ("executors", "Исполнители проекта"),
+    ("co_executors", "Соисполнители проекта"),
+    ("idea", "Основная идея проекта"),
+    ("goal", "Цель проекта"),
+    ("tasks", "Основные задачи проекта"),
+    ("period_text", "Срок реализации проекта"),
+    ("funding", "Объёмы и источники финансирования проекта"),
+    ("expected_results", "Ожидаемые результаты проекта"),
+]
+LIST_FIELDS = ("tasks", "expected_results")
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _plan_passport(plan: Plan):
+    if not (plan.goal or plan.idea or plan.tasks or plan.expected_results):
+        return []
+    rows = []
+    for name, label in PASSPORT_LABELS:
+        value = getattr(plan, name)
+        if not value:
+            continue
+        if name == "title":
+            value = f"«{value.strip('«»')}»"
+        rows.append({"label": label, "value": _lines(value) if name in LIST_FIELDS else value, "is_list": name in LIST_FIELDS})
+    return rows
+
+
+def _section_label(section):
+    number = (section.number or "").strip()
+    if number and number not in section.title:
+        return number, section.title
+    return "", section.title
+
+
+def _printed_plan(printed: PrintedAppendix, plan: Plan):
+    rows = [row for row in plan_table(plan=plan) if row["kind"] != "add"]
+    for row in rows:
+        if row["kind"] == "section":
+            row["number"], row["title"] = _section_label(row["section"])
+    printed.plan = plan
+    printed.rows = rows
+    printed.show_executors = plan_has_executors(rows)
+    printed.passport = _plan_passport(plan)
+    printed.background = _lines(plan.background)
+    printed.outcomes = list(plan.outcomes.order_by("position"))
+    printed.risks = list(plan.risks.order_by("position"))
+    printed.team = list(plan.team.order_by("position"))
+    printed.criteria = _lines(plan.effectiveness_criteria)
+    printed.landscape = True
+    if not printed.title:
+        printed.title = plan.title
+
+
+def _member_line(member: WorkingGroupMember, last: bool) -> str:
+    text = f"{member.person.short_name}, {member.post.strip().rstrip(';.')}"
+    return text + ("." if last else ";")
+
+
+def printed_appendices(order: Order) -> list[PrintedAppendix]:
+    appendices = order.appendices.select_related("plan", "working_group", "school_list").order_by("position")
+    result = []
+    for appendix in appendices:
+        printed = PrintedAppendix(appendix=appendix, heading=appendix_heading(order, appendix), title=appendix.title)
+        if appendix.kind == OrderAppendix.Kind.PLAN and appendix.plan:
+            _printed_plan(printed, appendix.plan)
+            printed.approval = bool(order.approval_kind)
+        elif appendix.kind == OrderAppendix.Kind.WORKING_GROUP and appendix.working_group:
+            members = list(
+                appendix.working_group.members.select_related("person").order_by("position")
+            )
+            printed.members = [_member_line(m, i == len(members) - 1) for i, m in enumerate(members)]
+            printed.title = printed.title or appendix.working_group.title
+        elif appendix.kind == OrderAppendix.Kind.CLUSTER_LIST and appendix.plan:
+            memberships = Prefetch(
+                "memberships", queryset=ClusterMembership.objects.select_related("school").order_by("school__short_name")
+            )
+            printed.clusters = [
+                {"number": c.number, "name": c.name, "schools": [m.school.short_name for m in c.memberships.all()]}
+                for c in appendix.plan.clusters.prefetch_related(memberships).order_by("number")
+            ]
+            printed.title = printed.title or f"Кластеры: {appendix.plan.title}"
+        elif appendix.kind == OrderAppendix.Kind.SCHOOL_LIST and appendix.school_list:
+            entries = SchoolListEntry.objects.filter(school_list=appendix.school_list).select_related("school")
+            printed.schools = [e.school.full_name or e.school.short_name for e in entries.order_by("school__short_name")]
+            printed.title = printed.title or f"Список {appendix.school_list}"
+        elif appendix.kind == OrderAppendix.Kind.TEXT:
+            printed.paragraphs = _lines(appendix.text)
+        result.append(printed)
+    return result
+
+
+def order_print_context(order: Order) -> dict:
+    points = list(order.points.order_by("number"))
+    return {
+        "order": order,
+        "header_lines": _lines(order.header),
+        "title_lines": _lines(order.title),
+        "preamble_paragraphs": _lines(order.preamble),
+        "points": points,
+        "signatory_lines": _lines(order.signatory_position),
+        "approval_lines": _lines(order.approval_position),
+        "appendices": printed_appendices(order),
+        "date_text": format_date(order.date) or BLANK_DATE,
+        "number_text": order.number or BLANK_NUMBER,
+    }
+
+
+# --- Canonical content: what the verification code covers -----------------------------------
+
+
+def _appendix_canonical(printed: PrintedAppendix) -> dict:
+    lines = []
+    for row in printed.rows:
+        if row["kind"] == "section":
+            lines.append(["section", row["number"], row["title"]])
+        else:
+            a = row["activity"]
+            lines.append(["activity", a.number, a.content, a.deadline_text, a.executors_text, a.expected_result])
+    lines += [["passport", r["label"], r["value"]] for r in printed.passport]
+    lines += [["outcome", o.result, o.effect] for o in printed.outcomes]
+    lines += [["risk", r.risk, r.mitigation] for r in printed.risks]
+    lines += [["team", t.name, t.post, t.duties] for t in printed.team]
+    lines += [["criteria", c] for c in printed.criteria]
+    lines += [["member", m] for m in printed.members]
+    lines += [["cluster", c["number"], c["name"], c["schools"]] for c in printed.clusters]
+    lines += [["school", s] for s in printed.schools]
+    lines += [["text", p] for p in printed.paragraphs]
+    if printed.background:
+        lines.append(["background", printed.background])
+    return {"heading": printed.heading, "title": printed.title, "kind": printed.appendix.kind, "lines": lines}
+
+
+def order_canonical_content(order: Order) -> dict:
+    """Everything the printed order says, as plain data; its SHA-256 is the verification code."""
+    context = order_print_context(order)
+    return {
+        "kind": order.kind,
+        "header": context["header_lines"],
+        "date": order.date.isoformat() if order.date else "",
+        "number": order.number,
+        "place": order.place,
+        "title": order.title,
+        "preamble": order.preamble,
+        "operative_word": order.operative_word,
+        "points": [[p.number, p.text] for p in context["points"]],
+        "signatory": [order.signatory_position, order.signatory_name],
+        "approval": [order.approval_kind, order.approval_position, order.approval_name],
+        "appendices": [_appendix_canonical(a) for a in context["appendices"]],
+    }
+
+
+def order_content_hash(order: Order) -> str:
+    canonical = json.dumps(order_canonical_content(order), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+def school_report_data(*, school, period_start, period_end, today) -> dict:
+    points = list(
+        ControlPoint.objects.filter(school=school, due_date__range=(period_start, period_end))
+        .exclude(status=ControlPoint.Status.CANCELLED)
+        .select_related("activity", "activity__section", "activity__section__plan", "accepted_by")
+        .order_by("activity__section__plan_id", "due_date", "activity__section__position", "activity__position")
+    )
+    by_status = {label: 0 for value, label in ControlPoint.Status.choices if value != ControlPoint.Status.CANCELLED}
+    for cp in points:
+        by_status[cp.get_status_display()] += 1
+    rows = [{"cp": cp, "overdue": cp.is_overdue(today)} for cp in points]
+    return {
+        "school": school,
+        "period_start": period_start,
+        "period_end": period_end,
+        "today": today,
+        "rows": rows,
+        "total": len(points),
+        "done": sum(1 for cp in points if cp.status == ControlPoint.Status.DONE),
+        "overdue": sum(1 for r in rows if r["overdue"]),
+        "by_status": by_status,
+        "visits": list(school.visits.filter(date__range=(period_start, period_end)).select_related("visitor")),
+    }
+
+
+def _completion(groups):
+    result = []
+    for label, counts in groups:
+        total = counts["total"]
+        result.append({**counts, "label": label, "percent": round(100 * counts["done"] / total) if total else 0})
+    return result
+
+
+def plan_report_data(*, plan, period_start, period_end, today) -> dict:
+    points = list(
+        ControlPoint.objects.filter(activity__section__plan=plan, due_date__range=(period_start, period_end))
+        .exclude(status=ControlPoint.Status.CANCELLED)
+        .select_related("activity", "activity__section", "activity__section__cluster", "school")
+        .order_by("due_date", "pk")
+    )
+    by_section, by_cluster, by_school = {}, {}, {}
+
+    def add(bucket, key, label, cp):
+        entry = bucket.setdefault(key, (label, {"total": 0, "done": 0, "overdue": 0}))[1]
+        entry["total"] += 1
+        if cp.status == ControlPoint.Status.DONE:
+            entry["done"] += 1
+        elif cp.due_date < today:
+            entry["overdue"] += 1
+
+    for cp in points:
+        section = cp.activity.section
+        number, title = _section_label(section)
+        add(by_section, (section.position, section.pk), f"{number} {title}".strip(), cp)
+        cluster = section.cluster
+        if cluster is None:
+            add(by_cluster, (1, 0), "Вне кластеров", cp)
+        else:
+            add(by_cluster, (0, cluster.number), f"{cluster.number} кластер: {cluster.name}", cp)
+        if cp.school_id:
+            add(by_school, (0, cp.school.short_name), cp.school.short_name, cp)
+        else:
+            add(by_school, (1, ""), "Муниципальный уровень", cp)
+    overdue = [cp for cp in points if cp.is_overdue(today)]
+    sections = _completion(by_section[k] for k in sorted(by_section))
+    clusters = _completion(by_cluster[k] for k in sorted(by_cluster))
+    schools = _completion(by_school[k] for k in sorted(by_school))
+    return {
+        "plan": plan,
+        "period_start": period_start,
+        "period_end": period_end,
+        "today": today,
+        "total": len(points),
+        "done": sum(1 for cp in points if cp.status == ControlPoint.Status.DONE),
+        "sections": sections,
+        "clusters": clusters,
+        "schools": schools,
+        "tables": [("По разделам", sections), ("По кластерам", clusters), ("По школам", schools)],
+        "overdue": overdue,
+    }

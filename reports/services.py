@@ -1,0 +1,341 @@
+"""Writes on orders. A signed order never changes: every service below that edits an order's text
+locks the row and refuses a signed one; a change is a new order (`order_new_version`). Edits are
+checked against the version the editor loaded (optimistic lock), as plans and activities are."""
+
+import hashlib
+import logging
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from roadmaps.models import Plan
+from roadmaps.services import plan_approve
+
+from .models import Order, OrderAppendix, OrderPoint, ReportFile
+from .pdf import Verification, render_order_pdf, render_report_pdf
+from .selectors import order_content_hash, plan_report_data, school_report_data
+
+logger = logging.getLogger(__name__)
+
+CONFLICT = (
+    "Документ уже изменил другой пользователь, пока вы его редактировали. Обновите страницу и внесите "
+    "изменения заново: ваши изменения не сохранены."
+)
+SIGNED_READ_ONLY = (
+    "Подписанный документ изменить нельзя: изменения оформляются новым документом "
+    "(кнопка «Новая редакция» на странице документа)."
+)
+POINT_COPY_FIELDS = ("number", "text", "responsible", "responsible_text", "deadline_text", "due_date")
+APPENDIX_COPY_FIELDS = ("position", "number", "kind", "title", "plan", "working_group", "school_list", "text")
+ORDER_SKIP_ON_COPY = {
+    "id", "number", "date", "status", "replaces", "signed_by", "signed_at", "pdf", "pdf_sha256",
+    "content_sha256", "superseded_by", "superseded_on", "version",
+}
+
+
+def _lock_draft(pk, version=None) -> Order:
+    current = Order.objects.select_for_update().get(pk=pk)
+    if current.is_signed:
+        raise ValidationError(SIGNED_READ_ONLY, code="signed")
+    if version is not None and current.version != version:
+        raise ValidationError(CONFLICT, code="conflict")
+    return current
+
+
+def _touch(order: Order):
+    """A change of a point or an appendix is a change of the order: a stale order form is refused."""
+    order.version += 1
+    order.save(update_fields=["version"])
+
+
+@transaction.atomic
+def order_save(*, order: Order, data: dict, version: int | None = None, voids=None) -> Order:
+    if order.pk:
+        current = _lock_draft(order.pk, version)
+        current.version += 1
+    else:
+        current = order
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    if voids is not None:
+        current.voids.set(voids)
+    return current
+
+
+def next_point_number(order: Order) -> int:
+    return (order.points.aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def order_point_save(
+    *, order: Order, data: dict, point: OrderPoint | None = None, void_order: Order | None = None, approve_plan: Plan | None = None
+) -> OrderPoint:
+    """Save a point; a point made from a template may also void an order or attach the plan it approves."""
+    current = _lock_draft(order.pk)
+    point = point or OrderPoint(order=current)
+    for name, value in data.items():
+        setattr(point, name, value)
+    point.full_clean()
+    point.save()
+    if void_order is not None:
+        current.voids.add(void_order)
+    _touch(current)
+    if approve_plan is not None:
+        order_plan_appendix_ensure(order=current, plan=approve_plan)
+    return point
+
+
+@transaction.atomic
+def order_point_delete(*, point: OrderPoint):
+    current = _lock_draft(point.order_id)
+    point.delete()
+    _touch(current)
+
+
+@transaction.atomic
+def order_appendix_save(*, order: Order, data: dict, appendix: OrderAppendix | None = None) -> OrderAppendix:
+    current = _lock_draft(order.pk)
+    if appendix is None:
+        appendix = OrderAppendix(order=current, position=(current.appendices.aggregate(m=Max("position"))["m"] or 0) + 1)
+    for name, value in data.items():
+        setattr(appendix, name, value)
+    appendix.full_clean()
+    appendix.save()
+    _touch(current)
+    return appendix
+
+
+@transaction.atomic
+def order_appendix_delete(*, appendix: OrderAppendix):
+    current = _lock_draft(appendix.order_id)
+    appendix.delete()
+    _touch(current)
+
+
+@transaction.atomic
+def order_plan_appendix_ensure(*, order: Order, plan: Plan) -> OrderAppendix:
+    """The plan as an appendix of the order (the «Утвердить план …» point needs one); numbers the
+    appendices as soon as there is more than one."""
+    current = _lock_draft(order.pk)
+    existing = current.appendices.filter(kind=OrderAppendix.Kind.PLAN, plan=plan).first()
+    if existing:
+        return existing
+    others = list(current.appendices.order_by("position"))
+    if len(others) == 1 and others[0].number is None:
+        others[0].number = 1
+        others[0].save(update_fields=["number"])
+    number = (max((a.number or 0) for a in others) + 1) if others else None
+    appendix = OrderAppendix.objects.create(
+        order=current,
+        position=(others[-1].position + 1) if others else 1,
+        number=number,
+        kind=OrderAppendix.Kind.PLAN,
+        plan=plan,
+        title=plan.title,
+    )
+    _touch(current)
+    return appendix
+
+
+def order_sign_problems(order: Order) -> list[str]:
+    """Why the order cannot be signed yet, in the words the chair will read."""
+    problems = []
+    if not order.number.strip():
+        problems.append("Укажите номер документа: без номера его нельзя подписать.")
+    if not order.date:
+        problems.append("Укажите дату документа: без даты его нельзя подписать.")
+    if not order.points.exists():
+        problems.append("В документе нет ни одного пункта.")
+    appendices = list(order.appendices.select_related("plan"))
+    numbers = [a.number for a in appendices]
+    if len(appendices) > 1 and None in numbers:
+        problems.append("Приложений несколько: у каждого должен быть номер.")
+    if len([n for n in numbers if n is not None]) != len({n for n in numbers if n is not None}):
+        problems.append("Номера приложений повторяются.")
+    for appendix in appendices:
+        if appendix.kind == OrderAppendix.Kind.PLAN and appendix.plan and appendix.plan.status == Plan.Status.SUPERSEDED:
+            problems.append(f"План «{appendix.plan.title}» утратил силу: утвердить его нельзя.")
+    if order.replaces_id and not order.replaces.is_signed:
+        problems.append("Документ, который заменяет этот, ещё не подписан.")
+    if order.number and order.date:
+        twin = Order.objects.filter(municipality_id=order.municipality_id, kind=order.kind, number=order.number, date=order.date)
+        if twin.exclude(pk=order.pk).exists():
+            problems.append(f"{order.get_kind_display()} с номером {order.number} от этой даты уже есть.")
+    return problems
+
+
+def _mark_superseded(target: Order, by: Order):
+    """The one change a signed order takes after signing: the note that it lost force."""
+    if target.superseded_by_id:
+        return
+    target.superseded_by = by
+    target.superseded_on = by.date
+    target.save(update_fields=["superseded_by", "superseded_on"])
+
+
+def order_verification(order: Order, *, verify_url: str, content_hash: str | None = None) -> Verification:
+    return Verification(code=(content_hash or order.content_sha256 or order_content_hash(order))[:12], url=verify_url)
+
+
+def order_sign(*, order: Order, user, verify_url: str, version: int | None = None) -> Order:
+    """Sign: render the PDF once, store it with its SHA-256, approve the plans, void what it voids.
+
+    The PDF is rendered before the row is locked (rendering takes seconds); under the lock the order
+    must still be the one rendered — same version and same content — or signing is refused.
+    """
+    if version is not None and version != order.version:
+        raise ValidationError(CONFLICT, code="conflict")
+    problems = order_sign_problems(order)
+    if problems:
+        raise ValidationError(problems, code="not_ready")
+    loaded_version = order.version
+    content_hash = order_content_hash(order)
+    pdf_bytes = render_order_pdf(order, verification=order_verification(order, verify_url=verify_url, content_hash=content_hash))
+    name = default_storage.save(f"orders/{order.municipality_id}/{uuid.uuid4().hex}.pdf", ContentFile(pdf_bytes))
+    try:
+        with transaction.atomic():
+            current = _lock_draft(order.pk, loaded_version)
+            if order_content_hash(current) != content_hash:
+                raise ValidationError(CONFLICT, code="conflict")
+            current.pdf.name = name
+            current.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+            current.content_sha256 = content_hash
+            current.status = Order.Status.SIGNED
+            current.signed_by = user
+            current.signed_at = timezone.now()
+            current.version += 1
+            current.save()
+            plans = {a.plan_id for a in current.appendices.filter(kind=OrderAppendix.Kind.PLAN, plan__isnull=False)}
+            plans |= set(current.approved_plans.values_list("pk", flat=True))
+            for plan in Plan.objects.filter(pk__in=plans).exclude(status=Plan.Status.SUPERSEDED).order_by("pk"):
+                plan_approve(plan=plan, order=current)
+            for voided in current.voids.select_for_update():
+                _mark_superseded(voided, current)
+            if current.replaces_id:
+                _mark_superseded(Order.objects.select_for_update().get(pk=current.replaces_id), current)
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return current
+
+
+@transaction.atomic
+def order_new_version(*, order: Order) -> Order:
+    """A change of a signed order is a new order: a draft copy that replaces it."""
+    source = Order.objects.select_for_update().get(pk=order.pk)
+    if not source.is_signed:
+        raise ValidationError("Новую редакцию создают для подписанного документа; проект можно просто изменить.", code="draft")
+    existing = Order.objects.filter(replaces=source, status=Order.Status.DRAFT).first()
+    if existing:
+        raise ValidationError(f"Проект новой редакции уже есть: {existing} «{existing.title[:80]}». Продолжите его.", code="exists")
+    fields = [f.name for f in Order._meta.concrete_fields if f.name not in ORDER_SKIP_ON_COPY]
+    copy = Order.objects.create(**{name: getattr(source, name) for name in fields}, replaces=source)
+    for point in source.points.order_by("number"):
+        OrderPoint.objects.create(order=copy, **{name: getattr(point, name) for name in POINT_COPY_FIELDS})
+    for appendix in source.appendices.order_by("position"):
+        OrderAppendix.objects.create(order=copy, **{name: getattr(appendix, name) for name in APPENDIX_COPY_FIELDS})
+    return copy
+
+
+# --- Controlled points -------------------------------------------------------------------------
+
+
+def _lock_point(point: OrderPoint) -> OrderPoint:
+    current = OrderPoint.objects.select_for_update().select_related("order").get(pk=point.pk)
+    if not current.order.is_signed:
+        raise ValidationError("Пункт проекта ещё не действует: отчитываться можно после подписания.", code="draft")
+    if not current.is_controlled:
+        raise ValidationError("Пункт не на контроле: у него нет ответственного или срока.", code="not_controlled")
+    return current
+
+
+@transaction.atomic
+def order_point_report(*, point: OrderPoint, user, text: str) -> OrderPoint:
+    current = _lock_point(point)
+    if current.accepted_at:
+        raise ValidationError("Исполнение пункта уже принято: отчёт не меняется.", code="accepted")
+    if not text.strip():
+        raise ValidationError({"report_text": "Напишите, что сделано."})
+    current.report_text = text.strip()
+    current.reported_by = user
+    current.reported_at = timezone.now()
+    current.save(update_fields=["report_text", "reported_by", "reported_at"])
+    return current
+
+
+@transaction.atomic
+def order_point_accept(*, point: OrderPoint, user) -> OrderPoint:
+    current = _lock_point(point)
+    if not current.reported_at:
+        raise ValidationError("Принять можно только пункт с отчётом об исполнении.", code="not_reported")
+    if current.accepted_at:
+        raise ValidationError("Исполнение пункта уже принято.", code="accepted")
+    current.accepted_by = user
+    current.accepted_at = timezone.now()
+    current.save(update_fields=["accepted_by", "accepted_at"])
+    return current
+
+
+@transaction.atomic
+def order_point_return(*, point: OrderPoint, user) -> OrderPoint:
+    """Send the report back: the point is on execution again, its text kept for the rewrite."""
+    current = _lock_point(point)
+    if current.accepted_at or not current.reported_at:
+        raise ValidationError("Вернуть можно только отчёт, который ещё не принят.", code="not_reported")
+    current.reported_at = None
+    current.reported_by = None
+    current.save(update_fields=["reported_at", "reported_by"])
+    return current
+
+
+# --- Background reports ------------------------------------------------------------------------
+
+
+def report_file_request(*, owner, kind, period_start, period_end, school=None, plan=None) -> ReportFile:
+    from .tasks import report_file_render_task
+
+    report_file = ReportFile(owner=owner, kind=kind, school=school, plan=plan, period_start=period_start, period_end=period_end)
+    report_file.full_clean()
+    report_file.save()
+    transaction.on_commit(lambda: report_file_render_task.delay(report_file.pk))
+    return report_file
+
+
+def _progress(report_file: ReportFile, percent: int, status=ReportFile.Status.RUNNING):
+    ReportFile.objects.filter(pk=report_file.pk).update(progress=percent, status=status)
+
+
+def report_file_render(*, report_file: ReportFile) -> ReportFile:
+    """Render the report and store it; a failure is recorded on the row, never lost."""
+    if report_file.is_finished:
+        return report_file
+    try:
+        _progress(report_file, 10)
+        today = timezone.localdate()
+        period = {"period_start": report_file.period_start, "period_end": report_file.period_end, "today": today}
+        if report_file.kind == ReportFile.Kind.SCHOOL:
+            context = school_report_data(school=report_file.school, **period)
+            template = "reports/school_report_pdf.html"
+        else:
+            context = plan_report_data(plan=report_file.plan, **period)
+            template = "reports/plan_report_pdf.html"
+        _progress(report_file, 40)
+        pdf_bytes = render_report_pdf(template, context)
+        _progress(report_file, 90)
+        report_file.file.save(f"{report_file.kind}-{uuid.uuid4().hex}.pdf", ContentFile(pdf_bytes), save=False)
+        report_file.status = ReportFile.Status.DONE
+        report_file.progress = 100
+    except Exception as error:
+        logger.exception("report file %s failed", report_file.pk)
+        report_file.status = ReportFile.Status.FAILED
+        report_file.error = f"Не удалось сформировать отчёт: {error}"
+    report_file.finished_at = timezone.now()
+    report_file.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+    return report_file

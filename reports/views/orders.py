@@ -1,0 +1,231 @@
+"""Orders: the list, the page, the requisites form, signing, a new version, the PDF, verification."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from accounts.models import Person
+from roadmaps.models import Plan
+from schnor_portal.dates import format_date
+from schools.access import (
+    can_accept_order_points,
+    can_manage,
+    can_report_order_point,
+    can_sign_orders,
+    get_order_for_user,
+    managed_municipality,
+    require_sign,
+)
+
+from ..forms import OPERATIVE_WORD, OrderForm, PointReportForm
+from ..models import Order, OrderPoint
+from ..pdf import render_order_pdf, site_url
+from ..point_templates import TEMPLATES
+from ..selectors import order_content_hash, order_controlled_points, order_list_for_user
+from ..services import SIGNED_READ_ONLY, order_new_version, order_save, order_sign, order_sign_problems, order_verification
+
+
+def _pdf_filename(order: Order) -> str:
+    number = order.number.replace("/", "-") if order.number else "проект"
+    date = f" от {format_date(order.date)}" if order.date else ""
+    return f"{order.get_kind_display()} № {number}{date}.pdf"
+
+
+def verify_url(request, order: Order) -> str:
+    path = reverse("reports:order_verify", args=[order.pk])
+    return request.build_absolute_uri(path) if request else site_url() + path
+
+
+@login_required
+def order_list(request):
+    today = timezone.localdate()
+    orders = order_list_for_user(user=request.user, today=today)
+    can_add = bool(request.user.municipality_id) and can_manage(request.user, request.user.municipality_id)
+    return render(request, "reports/order_list.html", {"orders": orders, "can_add": can_add, "today": today})
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_order_for_user(request.user, pk)
+    user = request.user
+    today = timezone.localdate()
+    writable = can_manage(user, order.municipality_id)
+    can_accept = can_accept_order_points(user, order.municipality_id)
+    controlled = [
+        {
+            "point": point,
+            "status": point.control_status(today),
+            "status_label": OrderPoint.ControlStatus(point.control_status(today)).label,
+            "can_report": order.is_signed and not point.accepted_at and can_report_order_point(user, point),
+            "can_accept": order.is_signed and can_accept and point.reported_at and not point.accepted_at,
+            "form": PointReportForm(initial={"report_text": point.report_text}, prefix=f"p{point.pk}"),
+        }
+        for point in order_controlled_points(order=order)
+    ]
+    can_edit = writable and not order.is_signed
+    can_sign = can_sign_orders(user, order.municipality_id) and not order.is_signed
+    context = {
+        "order": order,
+        "points": order.points.select_related("responsible").order_by("number"),
+        "appendices": order.appendices.select_related("plan", "working_group", "school_list").order_by("position"),
+        "controlled": controlled,
+        "can_edit": can_edit,
+        "can_sign": can_sign,
+        "can_new_version": writable and order.is_signed,
+        "sign_problems": order_sign_problems(order) if (can_sign or can_edit) else [],
+        "replaced_by": order.replaced_by.order_by("-date", "-pk"),
+        "voids": order.voids.order_by("-date", "-pk"),
+        "voided_by": order.voided_by.order_by("-date", "-pk"),
+        "approved_plans": order.approved_plans.order_by("pk"),
+        "templates": TEMPLATES if can_edit else [],
+        "template_plans": Plan.objects.filter(municipality_id=order.municipality_id).exclude(status=Plan.Status.SUPERSEDED).order_by("-period_start", "pk") if can_edit else [],
+        "template_people": Person.objects.filter(municipality_id=order.municipality_id).order_by("last_name", "first_name") if can_edit else [],
+        "template_orders": Order.objects.filter(municipality_id=order.municipality_id).exclude(pk=order.pk).order_by("-date", "-pk") if can_edit else [],
+    }
+    return render(request, "reports/order_detail.html", context)
+
+
+def _municipality_defaults(municipality) -> dict:
+    return {
+        "header": municipality.authority_header,
+        "place": municipality.place,
+        "signatory_position": municipality.head_position,
+        "signatory_name": _initials_first(municipality.head) if municipality.head_id else "",
+        "signatory": municipality.head_id,
+        "operative_word": OPERATIVE_WORD,
+        "kind": Order.Kind.ORDER,
+    }
+
+
+def _initials_first(person) -> str:
+    """«Т.И. Буц», as a signature is printed (the list form is «Буц Т.И.»)."""
+    initials = "".join(f"{p.strip()[0]}." for p in (person.first_name, person.middle_name) if p.strip())
+    if " " in person.first_name.strip():
+        return person.short_name
+    return f"{initials} {person.last_name}".strip()
+
+
+@login_required
+def order_add(request):
+    municipality = managed_municipality(request.user)
+    order = Order(municipality=municipality)
+    form = OrderForm(request.POST or None, instance=order, municipality=municipality, initial=_municipality_defaults(municipality))
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_save(order=order, data=form.service_data(), voids=form.cleaned_data["voids"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Проект документа создан. Добавьте пункты и приложения.")
+            return redirect("reports:order_detail", pk=order.pk)
+    return render(request, "reports/order_form.html", {"form": form})
+
+
+@login_required
+def order_change(request, pk):
+    order = get_order_for_user(request.user, pk, write=True)
+    if order.is_signed:
+        raise PermissionDenied(SIGNED_READ_ONLY)
+    form = OrderForm(request.POST or None, instance=order, municipality=order.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_save(order=order, data=form.service_data(), version=form.cleaned_data["version"], voids=form.cleaned_data["voids"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Документ сохранён.")
+            return redirect("reports:order_detail", pk=order.pk)
+    return render(request, "reports/order_form.html", {"form": form, "order": order})
+
+
+@login_required
+@require_POST
+def order_sign_view(request, pk):
+    order = get_order_for_user(request.user, pk)
+    require_sign(request.user, order.municipality_id)
+    if order.is_signed:
+        messages.error(request, "Документ уже подписан.")
+        return redirect("reports:order_detail", pk=order.pk)
+    version = request.POST.get("version")
+    try:
+        order_sign(
+            order=order,
+            user=request.user,
+            verify_url=verify_url(request, order),
+            version=int(version) if version and version.isdigit() else None,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Документ подписан: PDF сохранён, утверждённые планы вступили в силу.")
+    return redirect("reports:order_detail", pk=order.pk)
+
+
+@login_required
+@require_POST
+def order_new_version_view(request, pk):
+    order = get_order_for_user(request.user, pk, write=True)
+    try:
+        copy = order_new_version(order=order)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:order_detail", pk=order.pk)
+    messages.success(request, "Создан проект новой редакции. Прежний документ утратит силу, когда новый будет подписан.")
+    return redirect("reports:order_detail", pk=copy.pk)
+
+
+@login_required
+def order_pdf(request, pk):
+    """The stored PDF of a signed order; a draft (or an order signed outside the portal) is rendered."""
+    order = get_order_for_user(request.user, pk)
+    filename = _pdf_filename(order)
+    if order.is_signed and order.pdf:
+        try:
+            handle = order.pdf.open("rb")
+        except FileNotFoundError:
+            raise Http404("Файл подписанного документа не найден в хранилище.")
+        return FileResponse(handle, content_type="application/pdf", filename=filename)
+    verification = order_verification(order, verify_url=verify_url(request, order)) if order.is_signed else None
+    response = HttpResponse(render_order_pdf(order, verification=verification), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def _file_sha256(field) -> str | None:
+    try:
+        with field.open("rb") as handle:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+@login_required
+def order_verify(request, pk):
+    """What the QR code opens: the order's data and the stored file's hash recomputed now."""
+    order = get_order_for_user(request.user, pk)
+    stored_hash = _file_sha256(order.pdf) if order.pdf else None
+    content_hash = order_content_hash(order)
+    context = {
+        "order": order,
+        "points": order.points.order_by("number"),
+        "appendices": order.appendices.select_related("plan", "working_group", "school_list").order_by("position"),
+        "has_file": bool(order.pdf),
+        "file_missing": bool(order.pdf) and stored_hash is None,
+        "file_hash": stored_hash,
+        "file_matches": stored_hash is not None and stored_hash == order.pdf_sha256,
+        "code": (order.content_sha256 or content_hash)[:12],
+        "content_matches": bool(order.content_sha256) and content_hash == order.content_sha256,
+    }
+    return render(request, "reports/order_verify.html", context)

@@ -1,0 +1,91 @@
+"""The registry as an Excel sheet: one row per school, Russian headers, values as shown on the page."""
+
+from collections.abc import Iterable
+
+from schnor_portal.dates import school_year_label
+from schnor_portal.xlsx import Sheet
+
+from .models import Level, School
+
+HEADERS = [
+    ("Краткое наименование", 32),
+    ("Полное наименование", 50),
+    ("Вид", 16),
+    ("Филиал школы", 28),
+    ("Тип местности", 12),
+    ("Малокомплектная", 14),
+    ("Населённый пункт", 20),
+    ("Удалённость от регионального центра, км", 16),
+    ("Руководитель", 28),
+    ("Списки", 28),
+    ("Кураторы", 28),
+    ("Данные за учебный год", 12),
+    ("Обучающихся всего", 12),
+    ("Обучающихся 9-х классов", 12),
+    ("Обучающихся 11-х классов", 12),
+    ("Подвозимых обучающихся", 12),
+    ("Педагогических работников", 14),
+    ("В том числе учителей", 12),
+    ("Дефицит кадров", 12),
+    ("Дефицит инфраструктуры", 14),
+    ("Транспортный дефицит", 14),
+    ("Резильентная", 12),
+]
+MUNICIPALITY_HEADER = ("Муниципалитет", 30)
+
+
+def _level(value):
+    return Level(value).label if value else ""
+
+
+def _yes_no(value):
+    return "да" if value else "нет"
+
+
+def school_row(school: School) -> list:
+    """Expects a school of `selectors.school_export_for_user`: lists, curators and latest year prefetched."""
+    latest = school.latest_year_rows[0] if school.latest_year_rows else None
+    row = [
+        school.short_name,
+        school.full_name,
+        school.get_kind_display(),
+        school.branch_of.short_name if school.branch_of else "",
+        school.get_locality_display(),
+        _yes_no(school.is_small),
+        school.settlement,
+        school.distance_to_centre_km,
+        school.director.full_name if school.director else "",
+        ", ".join(str(entry.school_list) for entry in school.list_entries.all()),
+        ", ".join(a.curator.full_name for a in school.current_curator_assignments),
+    ]
+    if latest:
+        row += [
+            school_year_label(latest.year),
+            latest.pupils_total,
+            latest.pupils_grade9,
+            latest.pupils_grade11,
+            latest.pupils_transported,
+            latest.pedagogues_total,
+            latest.teachers_total,
+            _level(latest.deficit_staff),
+            _level(latest.deficit_infrastructure),
+            _level(latest.deficit_transport),
+            _yes_no(latest.is_resilient),
+        ]
+    else:
+        row += [""] + [None] * 6 + [""] * 4
+    return row
+
+
+def school_list_sheet(schools: Iterable[School], *, with_municipality: bool) -> Sheet:
+    headers = ([MUNICIPALITY_HEADER] if with_municipality else []) + HEADERS
+    rows = []
+    for school in schools:
+        row = school_row(school)
+        rows.append([school.municipality.name, *row] if with_municipality else row)
+    return Sheet(
+        title="Школы",
+        headers=[header for header, _ in headers],
+        rows=rows,
+        widths=[width for _, width in headers],
+    )

@@ -1,0 +1,130 @@
+"""Splitting an «Ответственные» cell: every cell of the three demo plans, and cases around them.
+
+The demo data (schnor_portal/demo/data/*.json) was split by hand; the splitter must give the same
+level, kind and name sequence for every one of its 131 cells. No cell differs on purpose: a named
+person is kept with their post («Начальник отдела общего образования Тамонова Е.А.»), as the
+hand split does.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from roadmaps.executors import Executor, split_executors
+
+DATA = Path(__file__).resolve().parents[2] / "schnor_portal" / "demo" / "data"
+
+
+def _activities(sections):
+    for section in sections:
+        yield from section.get("activities", [])
+        yield from _activities(section.get("children", []))
+
+
+def _demo_cells():
+    cells = []
+    for path in sorted(DATA.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for plan in data["plans"]:
+            for a in _activities(plan.get("sections", [])):
+                expected = [(e["level"], e["kind"], e["name"]) for e in a["executors"]]
+                cells.append(pytest.param(a["executors_text"], expected, id=f"{path.stem}-{plan['key']}-{a['number']}"))
+    return cells
+
+
+DEMO_CELLS = _demo_cells()
+
+
+def test_it_reads_every_cell_of_the_three_plans():
+    assert len(DEMO_CELLS) == 131
+
+
+@pytest.mark.parametrize(("text", "expected"), DEMO_CELLS)
+def test_it_splits_each_demo_cell_as_the_hand_split(text, expected):
+    assert [(e.level, e.kind, e.name) for e in split_executors(text)] == expected
+
+
+R, M, S = "region", "municipality", "school"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Commas lost in the source (seed 000).
+        (
+            "Муниципальный координатор руководители ШНОР руководители ассоциаций",
+            [(M, "role", "Муниципальный координатор"), (S, "role", "руководители ШНОР"), (M, "role", "руководители ассоциаций")],
+        ),
+        ("Комитет по образованию РИМО БУ «ЦФЭИХО»", [(M, "organisation", "Комитет по образованию"), (M, "organisation", "РИМО БУ «ЦФЭИХО»")]),
+        (
+            "БОУ ДПО «ИРООО» Муниципальный координатор Руководители ШНОР",
+            [(R, "organisation", "БОУ ДПО «ИРООО»"), (M, "role", "Муниципальный координатор"), (S, "role", "Руководители ШНОР")],
+        ),
+        ("Директор ШНОР РИМО БУ «ЦФЭИХО»", [(S, "role", "Директор ШНОР"), (M, "organisation", "РИМО БУ «ЦФЭИХО»")]),
+        # Named people keep their post; an institution between post and name stays with them.
+        ("Специалист по кадрам ИМО Поляничко С.Г.", [(M, "person", "Специалист по кадрам ИМО Поляничко С.Г.")]),
+        ("Е.А. Тамонова, кураторы", [(M, "person", "Е.А. Тамонова"), (M, "role", "кураторы")]),
+        ("Директор МБОУ СОШ № 1 Иванова А.А.", [(S, "person", "Директор МБОУ СОШ № 1 Иванова А.А.")]),
+        ("Заместитель директора по УВР Петрова Анна Ивановна", [(S, "person", "Заместитель директора по УВР Петрова Анна Ивановна")]),
+        ("Муниципальный координатор Касьян В.В.", [(M, "person", "Муниципальный координатор Касьян В.В.")]),
+        # A post of an institution is one executor.
+        ("Директор МКУ «ЦО и СО»", [(M, "role", "Директор МКУ «ЦО и СО»")]),
+        ("Директор МБОУ «СОШ № 1»", [(S, "role", "Директор МБОУ «СОШ № 1»")]),
+        # Organisations and their levels.
+        ("ГАУ ДПО ПК ИРО", [(R, "organisation", "ГАУ ДПО ПК ИРО")]),
+        ("Министерство образования Омской области", [(R, "organisation", "Министерство образования Омской области")]),
+        ("ГБУ ДПО «РЦОКО»", [(R, "organisation", "ГБУ ДПО «РЦОКО»")]),
+        ("Региональный координатор", [(R, "role", "Региональный координатор")]),
+        (
+            "Департамент образования Администрации города Екатеринбурга",
+            [(M, "organisation", "Департамент образования Администрации города Екатеринбурга")],
+        ),
+        ("Департамент образования и науки Приморского края", [(R, "organisation", "Департамент образования и науки Приморского края")]),
+        ("Отдел образования администрации района", [(M, "organisation", "Отдел образования администрации района")]),
+        ("МКУ «Центр развития образования»", [(M, "organisation", "МКУ «Центр развития образования»")]),
+        ("МБОУ «СОШ № 2»", [(S, "organisation", "МБОУ «СОШ № 2»")]),
+        ("Администрация ОО", [(S, "organisation", "Администрация ОО")]),
+        # School-level roles.
+        ("Образовательные организации", [(S, "role", "Образовательные организации")]),
+        ("ОО", [(S, "role", "ОО")]),
+        ("заместители директоров по УВР", [(S, "role", "заместители директоров по УВР")]),
+        ("классные руководители, педагоги-психологи", [(S, "role", "классные руководители"), (S, "role", "педагоги-психологи")]),
+        ("руководители ШМО", [(S, "role", "руководители ШМО")]),
+        # «и» joins two executors only when both sides are whole.
+        ("Управление образования и ИМО МКУ «ЦО и СО»", [(M, "organisation", "Управление образования"), (M, "organisation", "ИМО МКУ «ЦО и СО»")]),
+        ("Руководители ШНОР и кураторы", [(S, "role", "Руководители ШНОР"), (M, "role", "кураторы")]),
+        ("Руководители и педагоги ШНОР", [(S, "role", "Руководители и педагоги ШНОР")]),
+        ("Руководитель проекта", [(M, "role", "Руководитель проекта")]),
+        # Separators: semicolons, new lines that start a new executor, a wrapped phrase.
+        (
+            "Комитет образования; школьные координаторы\nРуководители ОО",
+            [(M, "organisation", "Комитет образования"), (S, "role", "школьные координаторы"), (S, "role", "Руководители ОО")],
+        ),
+        ("Муниципальный\nкоординатор", [(M, "role", "Муниципальный координатор")]),
+        ("Руководители ОО (по согласованию, кураторы)", [(S, "role", "Руководители ОО (по согласованию, кураторы)")]),
+        ("Муниципальный координатор ШНОР,", [(M, "role", "Муниципальный координатор ШНОР")]),
+        ("- кураторы.", [(M, "role", "кураторы")]),
+        ("", []),
+        ("  ,  ;  ", []),
+        ("Неизвестная служба", [(M, "role", "Неизвестная служба")]),
+    ],
+)
+def test_it_splits_people_roles_and_organisations(text, expected):
+    assert [(e.level, e.kind, e.name) for e in split_executors(text)] == expected
+
+
+def test_it_lets_a_column_fix_the_level():
+    # A three-column header («Регион» / «Район» / «ОО») knows the level better than the words.
+    assert split_executors("Руководители ШНОР, кураторы", level="region") == [
+        Executor("region", "role", "Руководители ШНОР"),
+        Executor("region", "role", "кураторы"),
+    ]
+    with pytest.raises(ValueError):
+        split_executors("кураторы", level="district")
+
+
+def test_it_never_raises_on_odd_text():
+    for text in (None, 5, "«««", "»»» ,, «", "(((", "и и и", "А. А.", "\u00a0", "x" * 10_000):
+        result = split_executors(text)
+        assert all(isinstance(e, Executor) and e.name for e in result)

@@ -16,6 +16,7 @@ def navigation(request):
     if user.is_superuser or user.role:
         items.append(("Списки", reverse("schools:schoollist_list")))
         items.append(("Планы", reverse("roadmaps:plan_list")))
+        items.append(("Приказы", reverse("reports:order_list")))
     if user.is_superuser:
         items.append(("Администрирование", reverse("admin:index")))
     current = request.path

@@ -9,6 +9,10 @@ without a case below fails the test, so scoping cannot be forgotten.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.base import ContentFile
+
+from reports.models import ReportFile
+
 
 @pytest.fixture
 def cast(cast_lists):
@@ -20,6 +24,19 @@ def cast(cast_lists):
     cast.year_data_other = cast.school_other.year_data.create(year=2024, pupils_total=300)
     cast.passport = SocialPassport.objects.create(school=cast.school_a, year=2022)
     cast.passport_other = SocialPassport.objects.create(school=cast.school_other, year=2024)
+    cast.point = cast.order.points.create(number=1, text="Утвердить дорожную карту.")
+    cast.point_other = cast.order_other.points.create(number=1, text="Утвердить дорожную карту.")
+    cast.appendix = cast.order.appendices.create(position=1, kind="plan", plan=cast.plan)
+    cast.appendix_other = cast.order_other.appendices.create(position=1, kind="plan", plan=cast.plan_other)
+    period = {"period_start": cast.plan.period_start, "period_end": cast.plan.period_end}
+    cast.report_file = ReportFile.objects.create(owner=cast.coordinator, kind="plan", plan=cast.plan, **period)
+    cast.report_file_other = ReportFile.objects.create(owner=cast.coordinator_other, kind="plan", plan=cast.plan_other, **period)
+    for report_file in (cast.report_file, cast.report_file_other):
+        report_file.file.save("spravka.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=False)
+        report_file.status = ReportFile.Status.DONE
+        report_file.save()
+    cast.order_to_sign, cast.order_other_to_sign = cast.order, cast.order_other
+    cast.point_to_accept, cast.point_other_to_accept = cast.point, cast.point_other
     cast.assignment = CuratorAssignment.objects.get(school=cast.school_a)
     cast.assignment_other = CuratorAssignment.objects.create(
         school=cast.school_other, curator=cast.coordinator_other.person or _person(cast.other)
@@ -53,6 +70,18 @@ VISIBLE_TO = {
     "passport_other": {"coordinator_other"},
     "assignment": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
     "assignment_other": {"coordinator_other"},
+    "order": MUNICIPALITY_A,
+    "order_other": {"coordinator_other"},
+    "order_to_sign": MUNICIPALITY_A,
+    "order_other_to_sign": {"coordinator_other"},
+    "point": MUNICIPALITY_A,
+    "point_other": {"coordinator_other"},
+    "point_to_accept": MUNICIPALITY_A,
+    "point_other_to_accept": {"coordinator_other"},
+    "appendix": MUNICIPALITY_A,
+    "appendix_other": {"coordinator_other"},
+    "report_file": {"coordinator"},  # a generated file is its owner's only
+    "report_file_other": {"coordinator_other"},
     "school_list": MUNICIPALITY_A,
     "school_list_other": {"coordinator_other"},
     "list_entry": MUNICIPALITY_A,
@@ -76,6 +105,18 @@ WRITERS = {
     "passport_other": {"coordinator_other"},
     "assignment": {"coordinator"},
     "assignment_other": {"coordinator_other"},
+    "order": {"coordinator"},
+    "order_other": {"coordinator_other"},
+    "order_to_sign": {"chair"},  # only the chair signs
+    "order_other_to_sign": set(),
+    "point": {"coordinator"},
+    "point_other": {"coordinator_other"},
+    "point_to_accept": {"coordinator", "chair"},
+    "point_other_to_accept": {"coordinator_other"},
+    "appendix": {"coordinator"},
+    "appendix_other": {"coordinator_other"},
+    "report_file": {"coordinator"},
+    "report_file_other": {"coordinator_other"},
     "school_list": {"coordinator"},
     "school_list_other": {"coordinator_other"},
     "list_entry": {"coordinator"},
@@ -88,6 +129,10 @@ SECTIONS = ["section", "section_other"]
 ACTIVITIES = ["activity", "activity_other"]
 LISTS = ["school_list", "school_list_other"]
 YEAR_DATA = ["year_data", "year_data_other"]
+ORDERS = ["order", "order_other"]
+POINTS = ["point", "point_other"]
+APPENDICES = ["appendix", "appendix_other"]
+REPORT_FILES = ["report_file", "report_file_other"]
 PASSPORTS = ["passport", "passport_other"]
 ASSIGNMENTS = ["assignment", "assignment_other"]
 LIST_ENTRIES = ["list_entry", "list_entry_other"]
@@ -120,6 +165,25 @@ OBJECT_URLS = {
     "roadmaps:activity_row": (ACTIVITIES, "write"),
     "roadmaps:activity_delete": (ACTIVITIES, "post"),
     "roadmaps:activity_move": (ACTIVITIES, "post"),
+    "reports:order_detail": (ORDERS, "read"),
+    "reports:order_pdf": (ORDERS, "read"),
+    "reports:order_verify": (ORDERS, "read"),
+    "reports:order_change": (ORDERS, "write"),
+    "reports:point_add": (ORDERS, "write"),
+    "reports:appendix_add": (ORDERS, "write"),
+    "reports:order_sign": (["order_to_sign", "order_other_to_sign"], "post"),
+    "reports:order_new_version": (ORDERS, "post"),
+    "reports:point_change": (POINTS, "write"),
+    "reports:point_delete": (POINTS, "post"),
+    "reports:point_report": (POINTS, "post"),
+    "reports:point_accept": (["point_to_accept", "point_other_to_accept"], "post"),
+    "reports:appendix_change": (APPENDICES, "write"),
+    "reports:appendix_delete": (APPENDICES, "post"),
+    "reports:school_report": (SCHOOLS, "read"),
+    "reports:plan_report": (PLANS, "read"),
+    "reports:report_file_detail": (REPORT_FILES, "read"),
+    "reports:report_file_status": (REPORT_FILES, "read"),
+    "reports:report_file_download": (REPORT_FILES, "read"),
     "schools:school_change": (SCHOOLS, "write"),
     "schools:school_yeardata_add": (SCHOOLS, "write"),
     "schools:school_yeardata_change": (YEAR_DATA, "write"),
@@ -142,6 +206,8 @@ PLAIN_URLS = {
     "roadmaps:plan_add",
     "schools:schoollist_list",
     "schools:school_add",
+    "reports:order_list",
+    "reports:order_add",
     "schools:school_export",
     "roadmaps:plan_import",
     "roadmaps:plan_import_confirm",
@@ -233,7 +299,7 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
 
 
 # Pages that create something for the user's own municipality: only its coordinator gets in.
-COORDINATOR_ONLY_PAGES = ["roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template"]
+COORDINATOR_ONLY_PAGES = ["reports:order_add", "roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template"]
 
 
 @pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "no_role"])

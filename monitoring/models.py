@@ -2,8 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from .storage import evidence_upload_to, private_storage, visit_upload_to
 
 
 class ControlPoint(models.Model):
@@ -92,16 +96,28 @@ class ControlPoint(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         return self.status not in self.CLOSED_STATUSES and self.due_date < today
 
+    def days_overdue(self, today: datetime.date) -> int:
+        return (today - self.due_date).days if self.is_overdue(today) else 0
+
     @property
     def is_rescheduled(self):
         return self.original_due_date is not None and self.original_due_date != self.due_date
+
+    @property
+    def completed_late(self) -> bool:
+        """«выполнено с нарушением срока»: accepted on a day (in the zone shown) after the date in force."""
+        return (
+            self.status == self.Status.DONE
+            and self.completed_at is not None
+            and timezone.localdate(self.completed_at) > self.due_date
+        )
 
 
 class Evidence(models.Model):
     """A file or link that proves a control point was done; files are served only through a checked view."""
 
     control_point = models.ForeignKey(ControlPoint, on_delete=models.CASCADE, related_name="evidence", verbose_name="контрольная точка")
-    file = models.FileField("файл", upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField("файл", upload_to=evidence_upload_to, storage=private_storage, blank=True)
     original_name = models.CharField("имя файла", max_length=255, blank=True)
     content_type = models.CharField("тип", max_length=100, blank=True)
     size = models.PositiveBigIntegerField("размер, байт", null=True, blank=True)
@@ -152,6 +168,10 @@ class MonitoringVisit(models.Model):
     purpose = models.TextField("цель")
     findings = models.TextField("выводы", blank=True)
     recommendations = models.TextField("рекомендации", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="внёс"
+    )
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -161,6 +181,152 @@ class MonitoringVisit(models.Model):
 
     def __str__(self):
         return f"{self.school}, {self.date:%d.%m.%Y}"
+
+
+class VisitFile(models.Model):
+    """A file attached to a monitoring visit (a report, a photo of the visit sheet); same rules as evidence."""
+
+    visit = models.ForeignKey(MonitoringVisit, on_delete=models.CASCADE, related_name="files", verbose_name="визит")
+    file = models.FileField("файл", upload_to=visit_upload_to, storage=private_storage)
+    original_name = models.CharField("имя файла", max_length=255)
+    content_type = models.CharField("тип", max_length=100)
+    size = models.PositiveBigIntegerField("размер, байт")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="загрузил"
+    )
+    uploaded_at = models.DateTimeField("загружено", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "файл визита"
+        verbose_name_plural = "файлы визитов"
+        ordering = ["visit", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DueDateChangeRequest(models.Model):
+    """A director's request to move a control point's due date; the coordinator grants or refuses it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "запрошен"
+        GRANTED = "granted", "перенос разрешён"
+        REFUSED = "refused", "в переносе отказано"
+
+    control_point = models.ForeignKey(
+        ControlPoint, on_delete=models.CASCADE, related_name="due_date_requests", verbose_name="контрольная точка"
+    )
+    current_due_date = models.DateField("срок на момент запроса")
+    requested_date = models.DateField("новый срок")
+    reason = models.TextField("причина")
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="запросил"
+    )
+    requested_at = models.DateTimeField("запрошено", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="решил"
+    )
+    decided_at = models.DateTimeField("решено", null=True, blank=True)
+    comment = models.TextField("комментарий к решению", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "запрос на перенос срока"
+        verbose_name_plural = "запросы на перенос срока"
+        ordering = ["control_point", "requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["control_point"],
+                condition=models.Q(status="requested"),
+                name="monitoring_duedatechangerequest_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.control_point_id}: {self.current_due_date:%d.%m.%Y} → {self.requested_date:%d.%m.%Y}"
+
+
+class Notification(models.Model):
+    """An in-app notice (the bell): a report came, came back, was accepted, a comment, a due-date decision."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "отчёт на проверке"
+        RETURNED = "returned", "возвращено на доработку"
+        ACCEPTED = "accepted", "отчёт принят"
+        COMMENT = "comment", "новый комментарий"
+        DUE_DATE_REQUESTED = "due_date_requested", "запрос на перенос срока"
+        DUE_DATE_DECIDED = "due_date_decided", "решение о переносе срока"
+        CANCELLED = "cancelled", "точка отменена"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="кому"
+    )
+    kind = models.CharField("вид", max_length=30, choices=Kind.choices)
+    control_point = models.ForeignKey(
+        ControlPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="контрольная точка"
+    )
+    text = models.TextField("текст")
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    read_at = models.DateTimeField("прочитано", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "уведомление"
+        verbose_name_plural = "уведомления"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="monitoring_notif_user_read")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ReminderSettings(models.Model):
+    """How a municipality's morning digest goes out; created with the defaults when first needed."""
+
+    municipality = models.OneToOneField(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="reminder_settings", verbose_name="муниципалитет"
+    )
+    enabled = models.BooleanField("рассылка включена", default=True)
+    days_ahead = models.PositiveSmallIntegerField(
+        "за сколько дней напоминать о сроке", default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        "эскалация после просрочки, дней",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text="Просрочка больше N дней — в письме куратора, больше 2N — в письме координатора.",
+    )
+    send_hour = models.PositiveSmallIntegerField(
+        "час отправки (местное время)", default=8, validators=[MinValueValidator(0), MaxValueValidator(23)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "настройки напоминаний"
+        verbose_name_plural = "настройки напоминаний"
+
+    def __str__(self):
+        return f"Напоминания: {self.municipality}"
+
+
+class DigestLog(models.Model):
+    """One digest per person and local day: the row is claimed before the letter goes (a rerun sends nothing)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="кому")
+    local_date = models.DateField("день (местный)")
+    claimed_at = models.DateTimeField("начато", auto_now_add=True)
+    sent_at = models.DateTimeField("отправлено", null=True, blank=True)
+    items = models.PositiveIntegerField("контрольных точек в письме", default=0)
+
+    class Meta:
+        verbose_name = "отправленная сводка"
+        verbose_name_plural = "отправленные сводки"
+        ordering = ["-local_date", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "local_date"], name="monitoring_digestlog_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user} · {self.local_date:%d.%m.%Y}"
 
 
 class Procedure(models.TextChoices):

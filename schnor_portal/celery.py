@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schnor_portal.settings")
 
@@ -8,5 +9,12 @@ app = Celery("schnor_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic schedules live here, in one place; the digest is added with the reminders.
-app.conf.beat_schedule = {}
+# Periodic schedules live here, in one place.
+app.conf.beat_schedule = {
+    # Hourly, on the hour (UTC): each municipality gets its digest when its own clock shows the
+    # send hour from its reminder settings (8:00 by default), from UTC+6 to UTC+11.
+    "monitoring-morning-digest": {
+        "task": "monitoring.tasks.send_digests_task",
+        "schedule": crontab(minute=0),
+    },
+}

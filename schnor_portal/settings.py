@@ -167,3 +167,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Execution tracking (monitoring): evidence uploads, reminders.
+# Evidence files: at most this size, kept under PRIVATE_MEDIA_ROOT (default MEDIA_ROOT/private), never served by URL.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="")
+# Links in e-mails are absolute: letters are read outside the portal.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a worker writing letters to files).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "artifacts" / "mail"))

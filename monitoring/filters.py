@@ -1,0 +1,204 @@
+"""The register's FilterSet: one for the list, its export, «Моя школа» and every dashboard link.
+
+Applied by `selectors.control_point_filter_for_user` over the user's visible control points.
+Choices are read only when the panel is drawn or a value is checked, so an export or a page that
+shows only some of the filters costs no query for the others.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from clusters.models import Cluster
+from roadmaps.models import ActivityExecutor, ExecutorLevel, PlanSection
+from schools.access import visible_plans, visible_schools
+
+from .forms import DateInput
+from .models import ControlPoint
+
+Status = ControlPoint.Status
+OPEN_STATUSES = [s for s in Status.values if s not in ControlPoint.CLOSED_STATUSES]
+YES_NO = [("yes", "да"), ("no", "нет")]
+
+
+class LabelledModelChoiceField(django_filters.fields.ModelChoiceField):
+    def __init__(self, *args, label_from_instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label_from_instance:
+            self.label_from_instance = label_from_instance
+
+
+class LabelledModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LabelledModelChoiceField
+
+
+def _plan_label(plan):
+    return f"{plan.get_kind_display()} {plan.period_start:%Y}–{plan.period_end:%Y}: {plan.title[:80]}"
+
+
+def _section_label(section):
+    return f"{section.plan.period_start:%Y}–{section.plan.period_end:%Y} · {section.number} {section.title[:90]}".strip()
+
+
+def _cluster_label(cluster):
+    return f"{cluster.plan.period_start:%Y}–{cluster.plan.period_end:%Y}: {cluster.number} кластер — {cluster.name[:60]}"
+
+
+class ControlPointOrderingFilter(django_filters.OrderingFilter):
+    """Sort by a column; (due_date, pk) always ends the order, so pages are stable and keyset-friendly."""
+
+    def filter(self, qs, value):
+        ordering = []
+        for param in value or ():
+            if param in django_filters.constants.EMPTY_VALUES:
+                continue
+            descending = param.startswith("-")
+            for name in self.COLUMNS.get(param.lstrip("-"), ()):
+                expression = F(name)
+                ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True))
+        return qs.order_by(*ordering, "due_date", "pk")
+
+    COLUMNS = {
+        "due": ("due_date",),
+        "number": ("activity__section__plan__period_start", "activity__section__position", "activity__position"),
+        "school": ("school__short_name",),
+        "status": ("status",),
+        "updated": ("updated_at",),
+    }
+
+
+class ControlPointFilter(django_filters.FilterSet):
+    plan = LabelledModelChoiceFilter(
+        label="План",
+        field_name="activity__section__plan",
+        queryset=None,
+        empty_label="любой",
+        label_from_instance=_plan_label,
+    )
+    section = LabelledModelChoiceFilter(
+        label="Раздел", queryset=None, empty_label="любой", method="filter_section", label_from_instance=_section_label
+    )
+    cluster = LabelledModelChoiceFilter(
+        label="Кластер", queryset=None, empty_label="любой", method="filter_cluster", label_from_instance=_cluster_label
+    )
+    school = django_filters.ModelChoiceFilter(label="ОО", queryset=None, empty_label="любая")
+    level = django_filters.ChoiceFilter(
+        label="Уровень исполнителя",
+        choices=[("school", "ОО"), ("municipality", "муниципальный")],
+        empty_label="любой",
+        method="filter_level",
+    )
+    executor = django_filters.ChoiceFilter(
+        label="Исполнитель (муниципальный)", empty_label="любой", method="filter_executor"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Статус", choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    due_from = django_filters.DateFilter(label="Срок с", field_name="due_date", lookup_expr="gte", widget=DateInput)
+    due_to = django_filters.DateFilter(label="по", field_name="due_date", lookup_expr="lte", widget=DateInput)
+    overdue = django_filters.ChoiceFilter(label="Просрочено", choices=YES_NO, empty_label="все", method="filter_overdue")
+    late = django_filters.ChoiceFilter(
+        label="Выполнено с нарушением срока", choices=YES_NO, empty_label="все", method="filter_late"
+    )
+    rescheduled = django_filters.ChoiceFilter(
+        label="Срок перенесён", choices=YES_NO, empty_label="все", method="filter_rescheduled"
+    )
+    needs_decision = django_filters.ChoiceFilter(
+        label="Требует решения", choices=YES_NO, empty_label="все", method="filter_needs_decision"
+    )
+    sort = ControlPointOrderingFilter(
+        label="Сортировка",
+        fields=(("due", "due"), ("number", "number"), ("school", "school"), ("status", "status"), ("updated", "updated")),
+    )
+
+    FILTER_NAMES = (
+        "plan", "section", "cluster", "school", "level", "executor", "status", "due_from", "due_to",
+        "overdue", "late", "rescheduled", "needs_decision",
+    )
+
+    class Meta:
+        model = ControlPoint
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user, today: datetime.date | None = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.today = today or timezone.localdate()
+        plans = visible_plans(user)
+        self.filters["plan"].queryset = plans.order_by("-period_start", "pk")
+        self.filters["section"].queryset = (
+            PlanSection.objects.filter(plan__in=plans)
+            .select_related("plan")
+            .order_by("-plan__period_start", "plan_id", "position")
+        )
+        self.filters["cluster"].queryset = (
+            Cluster.objects.filter(plan__in=plans).select_related("plan").order_by("-plan__period_start", "plan_id", "number")
+        )
+        self.filters["school"].queryset = visible_schools(user).order_by("short_name", "pk")
+        self._executor_names = None
+        self.filters["executor"].extra["choices"] = self._executor_choices
+        for form_field in self.form.fields.values():
+            widget = form_field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+
+    def _executor_choices(self):
+        if self._executor_names is None:
+            self._executor_names = list(
+                ActivityExecutor.objects.filter(
+                    level=ExecutorLevel.MUNICIPALITY, activity__section__plan__in=visible_plans(self.user)
+                )
+                .order_by("name")
+                .values_list("name", flat=True)
+                .distinct()
+            )
+        return [(name, name[:90]) for name in self._executor_names]
+
+    @property
+    def active_count(self) -> int:
+        if not self.is_bound:
+            return 0
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return sum(1 for name in self.FILTER_NAMES if cleaned.get(name) not in (None, "", [], ()))
+
+    def filter_section(self, queryset, name, value):
+        # A part («Раздел II») holds sections of its own: choosing it takes their points too.
+        return queryset.filter(Q(activity__section=value) | Q(activity__section__parent=value))
+
+    def filter_cluster(self, queryset, name, value):
+        # The cluster's schools, in the plan the cluster belongs to.
+        return queryset.filter(
+            school__in=value.memberships.values("school_id"), activity__section__plan_id=value.plan_id
+        )
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(school__isnull=(value == "municipality"))
+
+    def filter_executor(self, queryset, name, value):
+        named = ActivityExecutor.objects.filter(
+            activity_id=OuterRef("activity_id"), level=ExecutorLevel.MUNICIPALITY, name=value
+        )
+        return queryset.filter(Exists(named), school__isnull=True)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(due_date__lt=self.today) & ~Q(status__in=ControlPoint.CLOSED_STATUSES)
+        return queryset.filter(overdue if value == "yes" else ~overdue)
+
+    def filter_late(self, queryset, name, value):
+        late = Q(status=Status.DONE, completed_at__date__gt=F("due_date"))
+        return queryset.filter(late if value == "yes" else ~late)
+
+    def filter_rescheduled(self, queryset, name, value):
+        moved = Q(original_due_date__isnull=False) & ~Q(original_due_date=F("due_date"))
+        return queryset.filter(moved if value == "yes" else ~moved)
+
+    def filter_needs_decision(self, queryset, name, value):
+        return queryset.filter(needs_decision=(value == "yes"))

@@ -1,0 +1,77 @@
+"""In-app notifications (the bell) and who they go to: the people around one control point."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from schools.access import _active_assignment_q
+
+from .models import ControlPoint, Notification
+
+
+def _active(qs):
+    return qs.filter(is_active=True)
+
+
+def school_directors(school_id) -> QuerySet[User]:
+    return _active(User.objects.filter(role=Role.DIRECTOR, school_id=school_id))
+
+
+def school_curators(school_id, municipality_id, today=None) -> QuerySet[User]:
+    """Accounts of the curators assigned to the school today."""
+    today = today or timezone.localdate()
+    # One filter() call: both conditions must hold for the same assignment row.
+    return _active(
+        User.objects.filter(
+            Q(person__curator_assignments__school_id=school_id)
+            & _active_assignment_q(today, "person__curator_assignments__"),
+            role=Role.CURATOR,
+            municipality_id=municipality_id,
+        )
+    ).distinct()
+
+
+def coordinators(municipality_id) -> QuerySet[User]:
+    return _active(User.objects.filter(role=Role.COORDINATOR, municipality_id=municipality_id))
+
+
+def reporters(control_point: ControlPoint) -> list[User]:
+    """Who reports the point: the school's director, or the coordinators for a municipal point."""
+    if control_point.school_id:
+        return list(school_directors(control_point.school_id))
+    return list(coordinators(control_point.municipality_id))
+
+
+def reviewers(control_point: ControlPoint) -> list[User]:
+    """Who checks the report: the school's curators; the coordinators when there is no curator."""
+    if control_point.school_id:
+        curators = list(school_curators(control_point.school_id, control_point.municipality_id))
+        if curators:
+            return curators
+    return list(coordinators(control_point.municipality_id))
+
+
+def notify(*, users, kind: str, control_point: ControlPoint | None, text: str, actor=None) -> int:
+    """One notification per user, never to the one who acted."""
+    seen = set()
+    rows = []
+    for user in users:
+        if user.pk in seen or (actor is not None and user.pk == actor.pk):
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, kind=kind, control_point=control_point, text=text))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,248 @@
+"""The morning digest: one letter a day to each responsible person, in their municipality's morning.
+
+The beat runs hourly (schnor_portal/celery.py); a municipality gets its letters in the hour when
+its local clock shows the configured send hour (8:00 by default), so Omsk (UTC+6) and Sakhalin
+(UTC+11) each hear at their own eight. Whom a point concerns:
+
+* a school's point — the school's director; a municipal point — the coordinators;
+* overdue more than N days (escalation) — also the school's curator; more than 2N — the coordinators.
+
+Each letter lists, once per point: returned for rework, overdue (with days), due today, due in
+the next days; then the escalated points of others. Sending is idempotent: a (user, local date)
+row is claimed in its own transaction before the letter goes, so a second run on the same day —
+a retried task, a beat that fired twice — finds the row and sends nothing (HC sendreports).
+"""
+
+import datetime
+import logging
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from schools.access import _active_assignment_q
+from schools.models import CuratorAssignment, Municipality
+
+from .models import ControlPoint, DigestLog, ReminderSettings
+
+log = logging.getLogger(__name__)
+Status = ControlPoint.Status
+
+
+def reminder_settings_for(municipality: Municipality, *, create=False) -> ReminderSettings:
+    """The municipality's settings; the defaults (unsaved) until the coordinator first opens them."""
+    try:
+        return municipality.reminder_settings
+    except ReminderSettings.DoesNotExist:
+        if create:
+            return ReminderSettings.objects.get_or_create(municipality=municipality)[0]
+        return ReminderSettings(municipality=municipality)
+
+
+def ru_days(n: int) -> str:
+    """1 день, 2 дня, 5 дней, 11 дней, 21 день."""
+    if n % 10 == 1 and n % 100 != 11:
+        word = "день"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "дня"
+    else:
+        word = "дней"
+    return f"{n} {word}"
+
+
+def ru_days_after_more_than(n: int) -> str:
+    """«более 1 дня», «более 3 дней», «более 21 дня»: the genitive after «более»."""
+    return f"{n} {'дня' if n % 10 == 1 and n % 100 != 11 else 'дней'}"
+
+
+@dataclass
+class DigestItem:
+    control_point: ControlPoint
+    url: str
+    days_overdue: int = 0
+
+    @property
+    def days_overdue_label(self):
+        return ru_days(self.days_overdue)
+
+
+@dataclass
+class Digest:
+    user: User
+    email: str
+    local_date: datetime.date
+    settings: ReminderSettings
+    returned: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    due_today: list = field(default_factory=list)
+    due_soon: list = field(default_factory=list)
+    escalated: list = field(default_factory=list)
+    _seen: set = field(default_factory=set)
+
+    def add(self, section: str, item: DigestItem):
+        """Each point once per letter, in the first section it was put in (own duties before escalation)."""
+        if item.control_point.pk in self._seen:
+            return
+        self._seen.add(item.control_point.pk)
+        getattr(self, section).append(item)
+
+    @property
+    def size(self):
+        return len(self.returned) + len(self.overdue) + len(self.due_today) + len(self.due_soon) + len(self.escalated)
+
+
+@dataclass
+class SendReport:
+    municipalities: list = field(default_factory=list)
+    sent: int = 0
+    already_sent: int = 0
+    without_email: int = 0
+    failed: int = 0
+
+
+def _email_of(user: User) -> str:
+    return user.email or (user.person.email if user.person_id and user.person else "")
+
+
+def _url(cp: ControlPoint) -> str:
+    return settings.PORTAL_BASE_URL + reverse("monitoring:control_point_detail", args=[cp.pk])
+
+
+def digests_for_municipality(
+    *, municipality: Municipality, local_date: datetime.date, reminder_settings: ReminderSettings | None = None
+) -> list[Digest]:
+    """Build (not send) the digests of one municipality for one local day, in three queries."""
+    rs = reminder_settings or reminder_settings_for(municipality)
+    horizon = local_date + datetime.timedelta(days=rs.days_ahead)
+    escalate_after = rs.escalation_days
+    points = list(
+        ControlPoint.objects.filter(municipality=municipality)
+        .exclude(status__in=ControlPoint.CLOSED_STATUSES)
+        .filter(Q(due_date__lte=horizon) | Q(status=Status.REWORK))
+        .select_related("activity", "school")
+        .order_by("due_date", "pk")
+    )
+    users = list(User.objects.filter(is_active=True, municipality=municipality).select_related("person"))
+    directors = defaultdict(list)
+    coordinators = []
+    curator_by_person = {}
+    for user in users:
+        if user.role == Role.DIRECTOR and user.school_id:
+            directors[user.school_id].append(user)
+        elif user.role == Role.COORDINATOR:
+            coordinators.append(user)
+        elif user.role == Role.CURATOR and user.person_id:
+            curator_by_person[user.person_id] = user
+    curators = defaultdict(list)
+    for school_id, person_id in CuratorAssignment.objects.filter(
+        _active_assignment_q(local_date), school__municipality=municipality, curator_id__in=list(curator_by_person)
+    ).values_list("school_id", "curator_id"):
+        curators[school_id].append(curator_by_person[person_id])
+
+    digests: dict[int, Digest] = {}
+
+    def digest_of(user):
+        if user.pk not in digests:
+            digests[user.pk] = Digest(user=user, email=_email_of(user), local_date=local_date, settings=rs)
+        return digests[user.pk]
+
+    for cp in points:
+        item = DigestItem(cp, _url(cp), days_overdue=max(0, (local_date - cp.due_date).days))
+        responsible = directors.get(cp.school_id, []) if cp.school_id else coordinators
+        # A report on the curator's desk is not the school's to do: it is not the reporter's reminder.
+        if cp.status != Status.SUBMITTED:
+            if cp.status == Status.REWORK:
+                section = "returned"
+            elif cp.due_date < local_date:
+                section = "overdue"
+            elif cp.due_date == local_date:
+                section = "due_today"
+            else:
+                section = "due_soon"
+            for user in responsible:
+                digest_of(user).add(section, item)
+        if cp.school_id and item.days_overdue > escalate_after:
+            for user in curators.get(cp.school_id, []):
+                digest_of(user).add("escalated", item)
+            if item.days_overdue > 2 * escalate_after:
+                for user in coordinators:
+                    digest_of(user).add("escalated", item)
+    return [d for d in digests.values() if d.size]
+
+
+def _message(digest: Digest) -> EmailMultiAlternatives:
+    context = {
+        "digest": digest,
+        "date": digest.local_date.strftime("%d.%m.%Y"),
+        "base_url": settings.PORTAL_BASE_URL,
+        "register_url": settings.PORTAL_BASE_URL + reverse("monitoring:register"),
+        "escalation_days": digest.settings.escalation_days,
+        "escalation_label": ru_days_after_more_than(digest.settings.escalation_days),
+        "soon_title": "Срок завтра"
+        if digest.settings.days_ahead == 1
+        else f"Срок в ближайшие {ru_days(digest.settings.days_ahead)}",
+    }
+    subject = f"Портал ШНОР: контрольные точки на {context['date']}"
+    text = render_to_string("monitoring/email/digest.txt", context)
+    html = render_to_string("monitoring/email/digest.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[digest.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _claim(digest: Digest) -> DigestLog | None:
+    """Insert the (user, day) row in its own transaction; None when someone already did today."""
+    try:
+        with transaction.atomic():
+            return DigestLog.objects.create(user=digest.user, local_date=digest.local_date, items=digest.size)
+    except IntegrityError:
+        return None
+
+
+def digest_send(digest: Digest, report: SendReport):
+    if not digest.email:
+        report.without_email += 1
+        log.info("Сводка для %s не отправлена: нет адреса эл. почты", digest.user.username)
+        return
+    claim = _claim(digest)
+    if claim is None:
+        report.already_sent += 1
+        return
+    try:
+        _message(digest).send()
+    except Exception:
+        # Give the day back, so a retry of the task can send this letter.
+        claim.delete()
+        report.failed += 1
+        log.exception("Сводка для %s не отправлена", digest.user.username)
+        return
+    DigestLog.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+    report.sent += 1
+
+
+def digests_send(*, now: datetime.datetime | None = None, force=False, municipality_ids=None) -> SendReport:
+    """Send the digests of every municipality whose local hour is its send hour (all of them with force)."""
+    now = now or timezone.now()
+    report = SendReport()
+    municipalities = Municipality.objects.select_related("reminder_settings").order_by("name")
+    if municipality_ids is not None:
+        municipalities = municipalities.filter(pk__in=municipality_ids)
+    for municipality in municipalities:
+        rs = reminder_settings_for(municipality)
+        local = now.astimezone(zoneinfo.ZoneInfo(municipality.time_zone))
+        if not rs.enabled or (not force and local.hour != rs.send_hour):
+            continue
+        report.municipalities.append(municipality.name)
+        for digest in digests_for_municipality(
+            municipality=municipality, local_date=local.date(), reminder_settings=rs
+        ):
+            digest_send(digest, report)
+    return report

@@ -1,0 +1,91 @@
+import datetime
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from schnor_portal.selectors import DUE_SOON_DAYS
+
+from ..filters import OPEN_STATUSES
+from ..notifications import unread_notification_count
+from ..reminders import ru_days as _ru_days
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    "planned": "text-bg-secondary",
+    "in_progress": "text-bg-primary",
+    "submitted": "text-bg-info",
+    "rework": "text-bg-warning",
+    "done": "text-bg-success",
+    "cancelled": "text-bg-dark",
+}
+
+
+@register.filter
+def status_class(status):
+    return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def ru_days(n):
+    return _ru_days(int(n or 0))
+
+
+@register.filter
+def filesize(size):
+    """«340 КБ», «2,4 МБ»."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} КБ"
+    return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",")
+
+
+@register.inclusion_tag("monitoring/partials/notification_bell.html", takes_context=True)
+def notification_bell(context):
+    """The bell with the unread count: one COUNT query, kept on the request for a second use."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"show": False}
+    count = getattr(request, "_unread_notifications", None)
+    if count is None:
+        count = request._unread_notifications = unread_notification_count(user)
+    return {"show": True, "count": count}
+
+
+FIGURE_FILTERS = {
+    # home figure → the register filter behind it (see monitoring/views/dashboard.FIGURE_QUERIES)
+    "overdue": "overdue=yes",
+    "submitted": "status=submitted",
+    "done": "status=done",
+    "total": "status=planned&status=in_progress&status=submitted&status=rework&status=done",
+}
+DIRECTOR_ANCHORS = {"overdue": "#overdue", "due_soon": "#soon", "done": "#done"}
+
+
+@register.simple_tag(takes_context=True)
+def execution_link(context, kind, school=None):
+    """The page behind a figure of the home page: «Моя школа» for a director, the filtered register for others.
+
+    {% execution_link "overdue" %}, {% execution_link "due_soon" school=s.pk %}
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.role == "director" and user.school_id and school in (None, user.school_id):
+        if kind == "submitted":
+            return reverse("monitoring:my_school") + "?status=submitted"
+        return reverse("monitoring:my_school") + DIRECTOR_ANCHORS.get(kind, "")
+    if kind == "submitted" and not school and user is not None and user.is_authenticated and user.role == "curator":
+        return reverse("monitoring:curator_home")  # the curator's review queue
+    if kind == "due_soon":
+        today = timezone.localdate()
+        query = f"due_from={today.isoformat()}&due_to={(today + datetime.timedelta(days=DUE_SOON_DAYS)).isoformat()}&" + "&".join(
+            f"status={s}" for s in OPEN_STATUSES
+        )
+    else:
+        query = FIGURE_FILTERS.get(kind, "")
+    if school:
+        query = f"{query}&school={int(school)}" if query else f"school={int(school)}"
+    return reverse("monitoring:register") + (f"?{query}" if query else "")

@@ -1,0 +1,89 @@
+"""The dashboard and the register cost the same number of queries at 3 points as at 30.
+
+Queries of a request (named so that a new one has to be justified):
+  session, user, the user's municipality (time zone middleware) — 3 for every page;
+  register: count, the page of rows, municipal executors of the rows (prefetch), and the panel's
+    choices: plans, sections, clusters, schools, municipal executor names — 8;
+  dashboard: totals, by school, by executor, by section, cluster memberships, per school and plan
+    (clusters), the next 14 days, their municipal executors, due-date requests — 9.
+"""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from roadmaps.models import ActivityExecutor
+from tests import factories as f
+
+from .conftest import set_state
+
+PAGE = 3
+REGISTER = PAGE + 8
+DASHBOARD = PAGE + 9
+
+
+def _points(cast, n):
+    """n points spread over both schools and the municipality, some due soon, some overdue, with executors."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(cast.muni.time_zone))
+    # The cast's own three: one due soon, one overdue, one later — every list of the pages has rows.
+    set_state(cast.cp_a, due_date=today + datetime.timedelta(days=2), status="submitted", report_text="Сделано")
+    set_state(cast.cp_b, due_date=today - datetime.timedelta(days=5))
+    set_state(cast.cp_muni, due_date=today + datetime.timedelta(days=40))
+    sections = [f.PlanSectionFactory(plan=cast.plan) for _ in range(3)]
+    for i in range(n - 3):  # the cast already has three
+        activity = f.ActivityFactory(section=sections[i % 3])
+        ActivityExecutor.objects.create(activity=activity, position=1, level="municipality", kind="role", name=f"Отдел {i % 4}")
+        school = (cast.school_a, cast.school_b, None)[i % 3]
+        f.ControlPointFactory(activity=activity, school=school, due_date=today + datetime.timedelta(days=i - n // 2))
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_register_costs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+    _points(cast, n)
+    client.force_login(cast.coordinator)
+    url = reverse("monitoring:register")
+    with django_assert_num_queries(REGISTER):
+        response = client.get(url, {"sort": "school"})
+    assert len(response.context["points"]) == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_filtered_register_costs_the_same(cast, client, django_assert_num_queries, n):
+    _points(cast, n)
+    client.force_login(cast.coordinator)
+    with django_assert_num_queries(REGISTER):
+        response = client.get(
+            reverse("monitoring:register"), {"overdue": "no", "status": ["planned", "submitted"], "level": "school", "sort": "-due"}
+        )
+    assert response.context["points"]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_dashboard_costs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+    _points(cast, n)
+    client.force_login(cast.coordinator)
+    with django_assert_num_queries(DASHBOARD):
+        response = client.get(reverse("monitoring:dashboard"))
+    assert response.context["d"].totals["total"] == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_my_school_and_the_curator_page_cost_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+    _points(cast, n)
+    client.force_login(cast.director_a)
+    # base.html's user menu reads a director's school (1); the school, its points, their municipal
+    # executors, evidence, comments, open due-date requests; the panel's sections (the only
+    # choice list it shows).
+    with django_assert_num_queries(PAGE + 1 + 7):
+        response = client.get(reverse("monitoring:my_school"))
+    assert cast.cp_a.pk in [cp.pk for g in response.context["groups"] for cp in g.points]
+    client.force_login(cast.curator)
+    # base.html names a user with a person by it (1); schools with counts; the queue with
+    # executors, evidence, comments, requests; visits; may the user review and record visits (one
+    # check each, for the whole page).
+    with django_assert_num_queries(PAGE + 1 + 9):
+        response = client.get(reverse("monitoring:curator_home"))
+    assert [cp.pk for cp in response.context["queue"]] == [cast.cp_a.pk]

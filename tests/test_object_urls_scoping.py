@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from django.core.files.base import ContentFile
 
+from monitoring.models import DueDateChangeRequest, Evidence, MonitoringVisit, VisitFile
 from reports.models import ReportFile
 
 
@@ -37,6 +38,18 @@ def cast(cast_lists):
         report_file.save()
     cast.order_to_sign, cast.order_other_to_sign = cast.order, cast.order_other
     cast.point_to_accept, cast.point_other_to_accept = cast.point, cast.point_other
+    pdf = b"%PDF-1.4\n%test\n"
+    cast.evidence = Evidence.objects.create(control_point=cast.cp_a, file=ContentFile(pdf, "a.pdf"), original_name="a.pdf", content_type="application/pdf", size=len(pdf))
+    cast.evidence_other = Evidence.objects.create(control_point=cast.cp_other, file=ContentFile(pdf, "b.pdf"), original_name="b.pdf", content_type="application/pdf", size=len(pdf))
+    cast.due_request = DueDateChangeRequest.objects.create(control_point=cast.cp_a, current_due_date=cast.cp_a.due_date, requested_date=cast.cp_a.due_date, reason="Карантин", requested_by=cast.director_a)
+    cast.due_request_other = DueDateChangeRequest.objects.create(control_point=cast.cp_other, current_due_date=cast.cp_other.due_date, requested_date=cast.cp_other.due_date, reason="Карантин", requested_by=cast.coordinator_other)
+    cast.visit = MonitoringVisit.objects.create(school=cast.school_a, date=cast.plan.period_start, purpose="Мониторинговый визит")
+    cast.visit_other = MonitoringVisit.objects.create(school=cast.school_other, date=cast.plan.period_start, purpose="Мониторинговый визит")
+    cast.visit_file = VisitFile.objects.create(visit=cast.visit, file=ContentFile(pdf, "v.pdf"), original_name="v.pdf", content_type="application/pdf", size=len(pdf))
+    cast.visit_file_other = VisitFile.objects.create(visit=cast.visit_other, file=ContentFile(pdf, "w.pdf"), original_name="w.pdf", content_type="application/pdf", size=len(pdf))
+    for name in ("cp_a", "cp_other", "school_a", "school_other", "visit", "visit_other"):
+        for role in ("report", "review", "coordinate", "talk"):
+            setattr(cast, f"{name}_{role}", getattr(cast, name))
     cast.assignment = CuratorAssignment.objects.get(school=cast.school_a)
     cast.assignment_other = CuratorAssignment.objects.create(
         school=cast.school_other, curator=cast.coordinator_other.person or _person(cast.other)
@@ -51,6 +64,7 @@ def _person(municipality):
 
 ROLES = ["coordinator", "chair", "curator", "director_a", "director_b", "coordinator_other", "region_viewer", "no_role"]
 MUNICIPALITY_A = {"coordinator", "chair", "curator", "director_a", "director_b", "region_viewer"}
+SEES_CP_A = {"coordinator", "chair", "curator", "director_a", "region_viewer"}
 # Who may see each object of the cast (tests/conftest.py) and who may change it.
 VISIBLE_TO = {
     "school_a": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
@@ -70,6 +84,18 @@ VISIBLE_TO = {
     "passport_other": {"coordinator_other"},
     "assignment": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
     "assignment_other": {"coordinator_other"},
+    **{f"cp_a{suffix}": SEES_CP_A for suffix in ("", "_report", "_review", "_coordinate", "_talk")},
+    **{f"cp_other{suffix}": {"coordinator_other"} for suffix in ("", "_report", "_review", "_coordinate", "_talk")},
+    "evidence": SEES_CP_A,
+    "evidence_other": {"coordinator_other"},
+    "due_request": SEES_CP_A,
+    "due_request_other": {"coordinator_other"},
+    "school_a_review": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
+    "school_other_review": {"coordinator_other"},
+    **{f"visit{suffix}": {"coordinator", "chair", "curator", "director_a", "region_viewer"} for suffix in ("", "_review")},
+    **{f"visit_other{suffix}": {"coordinator_other"} for suffix in ("", "_review")},
+    "visit_file": {"coordinator", "chair", "curator", "director_a", "region_viewer"},
+    "visit_file_other": {"coordinator_other"},
     "order": MUNICIPALITY_A,
     "order_other": {"coordinator_other"},
     "order_to_sign": MUNICIPALITY_A,
@@ -105,6 +131,24 @@ WRITERS = {
     "passport_other": {"coordinator_other"},
     "assignment": {"coordinator"},
     "assignment_other": {"coordinator_other"},
+    "cp_a": {"coordinator"},
+    "cp_a_report": {"coordinator", "director_a"},
+    "cp_a_review": {"coordinator", "curator"},
+    "cp_a_coordinate": {"coordinator"},
+    "cp_a_talk": {"coordinator", "curator", "director_a"},
+    **{f"cp_other{suffix}": {"coordinator_other"} for suffix in ("", "_report", "_review", "_coordinate", "_talk")},
+    "evidence": {"coordinator", "director_a"},
+    "evidence_other": {"coordinator_other"},
+    "due_request": {"coordinator"},
+    "due_request_other": {"coordinator_other"},
+    "school_a_review": {"coordinator", "curator"},
+    "school_other_review": {"coordinator_other"},
+    "visit": {"coordinator", "curator"},
+    "visit_review": {"coordinator", "curator"},
+    "visit_other": {"coordinator_other"},
+    "visit_other_review": {"coordinator_other"},
+    "visit_file": set(),
+    "visit_file_other": set(),
     "order": {"coordinator"},
     "order_other": {"coordinator_other"},
     "order_to_sign": {"chair"},  # only the chair signs
@@ -165,6 +209,22 @@ OBJECT_URLS = {
     "roadmaps:activity_row": (ACTIVITIES, "write"),
     "roadmaps:activity_delete": (ACTIVITIES, "post"),
     "roadmaps:activity_move": (ACTIVITIES, "post"),
+    "monitoring:control_point_detail": (["cp_a", "cp_other"], "read"),
+    "monitoring:control_point_row": (["cp_a", "cp_other"], "read"),
+    "monitoring:control_point_report": (["cp_a_report", "cp_other_report"], "write"),
+    "monitoring:due_date_request_add": (["cp_a_report", "cp_other_report"], "write"),
+    "monitoring:control_point_accept": (["cp_a_review", "cp_other_review"], "post"),
+    "monitoring:control_point_return": (["cp_a_review", "cp_other_review"], "post"),
+    "monitoring:control_point_cancel": (["cp_a_coordinate", "cp_other_coordinate"], "post"),
+    "monitoring:control_point_keep": (["cp_a_coordinate", "cp_other_coordinate"], "post"),
+    "monitoring:control_point_comment": (["cp_a_talk", "cp_other_talk"], "post"),
+    "monitoring:due_date_request_decide": (["due_request", "due_request_other"], "post"),
+    "monitoring:evidence_download": (["evidence", "evidence_other"], "read"),
+    "monitoring:evidence_delete": (["evidence", "evidence_other"], "post"),
+    "monitoring:visit_add": (["school_a_review", "school_other_review"], "write"),
+    "monitoring:visit_detail": (["visit", "visit_other"], "read"),
+    "monitoring:visit_change": (["visit_review", "visit_other_review"], "write"),
+    "monitoring:visit_file_download": (["visit_file", "visit_file_other"], "read"),
     "reports:order_detail": (ORDERS, "read"),
     "reports:order_pdf": (ORDERS, "read"),
     "reports:order_verify": (ORDERS, "read"),
@@ -207,6 +267,13 @@ PLAIN_URLS = {
     "schools:schoollist_list",
     "schools:school_add",
     "reports:order_list",
+    "monitoring:my_school",
+    "monitoring:curator_home",
+    "monitoring:dashboard",
+    "monitoring:register",
+    "monitoring:register_export",
+    "monitoring:notifications",
+    "monitoring:reminder_settings",
     "reports:order_add",
     "schools:school_export",
     "roadmaps:plan_import",

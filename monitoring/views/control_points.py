@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from schools.access import (
     control_point_rights,
+    can_coordinate_control_point,
+    can_review_control_point,
     get_control_point_for_user,
     get_evidence_for_user,
     visible_control_points,
@@ -202,6 +204,8 @@ def _queue_row(request, cp, form, action, success):
 @require_POST
 def control_point_accept(request, pk):
     cp = get_control_point_for_user(request.user, pk, write=True)
+    if not can_review_control_point(request.user, cp):
+        _forbidden("Принять отчёт может куратор школы или муниципальный координатор.")
     form = ReviewForm(request.POST)
 
     def accept(data):
@@ -216,6 +220,8 @@ def control_point_accept(request, pk):
 @require_POST
 def control_point_return(request, pk):
     cp = get_control_point_for_user(request.user, pk, write=True)
+    if not can_review_control_point(request.user, cp):
+        _forbidden("Вернуть отчёт может куратор школы или муниципальный координатор.")
     form = ReviewForm(request.POST)
 
     def send_back(data):
@@ -230,6 +236,8 @@ def control_point_return(request, pk):
 @require_POST
 def control_point_cancel(request, pk):
     cp = get_control_point_for_user(request.user, pk, write=True)
+    if not can_coordinate_control_point(request.user, cp):
+        _forbidden("Отменить контрольную точку может только муниципальный координатор.")
     return _act(
         request,
         cp,
@@ -243,6 +251,8 @@ def control_point_cancel(request, pk):
 @require_POST
 def control_point_keep(request, pk):
     cp = get_control_point_for_user(request.user, pk, write=True)
+    if not can_coordinate_control_point(request.user, cp):
+        _forbidden("Решение по точке принимает муниципальный координатор.")
     return _act(
         request,
         cp,
@@ -299,6 +309,8 @@ def due_date_request_decide(request, pk):
         DueDateChangeRequest.objects.filter(control_point__in=visible_control_points(request.user)), pk=pk
     )
     cp = get_control_point_for_user(request.user, change.control_point_id, write=True)
+    if not can_coordinate_control_point(request.user, cp):
+        _forbidden("Перенос срока разрешает муниципальный координатор.")
     form = DueDateDecisionForm(request.POST)
 
     def decide(data):

@@ -1,7 +1,7 @@
 """The dashboard and the register cost the same number of queries at 3 points as at 30.
 
 Queries of a request (named so that a new one has to be justified):
-  session, user, the user's municipality (time zone middleware) — 3 for every page;
+  session, user (municipality, person and school joined), the bell's unread count — 3 for every page;
   register: count, the page of rows, municipal executors of the rows (prefetch), and the panel's
     choices: plans, sections, clusters, schools, municipal executor names — 8;
   dashboard: totals, by school, by executor, by section, cluster memberships, per school and plan
@@ -74,16 +74,14 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(cast, client, django_asse
 def test_my_school_and_the_curator_page_cost_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
     _points(cast, n)
     client.force_login(cast.director_a)
-    # base.html's user menu reads a director's school (1); the school, its points, their municipal
-    # executors, evidence, comments, open due-date requests; the panel's sections (the only
-    # choice list it shows).
-    with django_assert_num_queries(PAGE + 1 + 7):
+    # the school, its points, their municipal executors, evidence, comments, open due-date
+    # requests; the panel's sections (the only choice list it shows).
+    with django_assert_num_queries(PAGE + 7):
         response = client.get(reverse("monitoring:my_school"))
     assert cast.cp_a.pk in [cp.pk for g in response.context["groups"] for cp in g.points]
     client.force_login(cast.curator)
-    # base.html names a user with a person by it (1); schools with counts; the queue with
-    # executors, evidence, comments, requests; visits; may the user review and record visits (one
-    # check each, for the whole page).
-    with django_assert_num_queries(PAGE + 1 + 9):
+    # schools with counts; the queue with executors, evidence, comments, requests; visits; may the
+    # user review and record visits (one check each, for the whole page).
+    with django_assert_num_queries(PAGE + 9):
         response = client.get(reverse("monitoring:curator_home"))
     assert [cp.pk for cp in response.context["queue"]] == [cast.cp_a.pk]

@@ -48,3 +48,15 @@ def ready_order(cast):
     OrderAppendix.objects.create(order=order, position=1, kind=OrderAppendix.Kind.PLAN, plan=edition, title=edition.title)
     order.edition = edition
     return order
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(settings):
+    """The report tasks run in-process here: with REDIS_URL set (CI) no worker would take them."""
+    from schnor_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.task_always_eager = previous

@@ -104,7 +104,7 @@ def test_the_order_list_takes_the_same_queries_for_3_and_30_orders(cast, client,
                                superseded_by=cast.order if i % 2 else None)
         OrderPoint.objects.create(order=order, number=1, text="x", responsible=person, due_date=datetime.date(2024, 2, 1))
     client.force_login(cast.chair)
-    # session, user, the user's municipality (the menu), the orders (one query with the counts
+    # session, user (municipality joined), unread notifications (the bell), the orders (one query with the counts
     # and the «утратил силу» marker)
     with django_assert_num_queries(4):
         response = client.get(reverse("reports:order_list"))

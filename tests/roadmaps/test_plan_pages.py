@@ -14,7 +14,7 @@ def test_it_prints_the_plan_as_its_table(cast, client):
     assert cast.activity.content in page and cast.activity.executors_text in page
 
 
-# session, user, user's municipality, the plan with its municipality, order and editions joined,
+# session, user (municipality, person and school joined), unread notifications (the bell), the plan with its municipality, order and editions joined,
 # sections with clusters, their activities, the activities' executors and clusters, parts of a project,
 # clusters with their memberships and schools (3), outcomes, risks, team, working groups
 # (their members are fetched only when a group exists).
@@ -33,7 +33,7 @@ def test_it_lists_plans_in_a_fixed_number_of_queries(cast, client, django_assert
     for rows in (3, 30):
         while cast.muni.plans.count() < rows:
             f.PlanFactory(municipality=cast.muni)
-        # session, user, user's municipality, the plans with their counts.
+        # session, user (municipality, person and school joined), unread notifications (the bell), the plans with their counts.
         with django_assert_num_queries(4):
             page = client.get(reverse("roadmaps:plan_list")).content.decode()
         assert cast.plan_other.title not in page

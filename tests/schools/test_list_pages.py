@@ -111,7 +111,7 @@ def _grow_list(cast, school_list, total):
         f.SchoolListFactory(municipality=cast.muni, year=1990 + SchoolList.objects.count())
 
 
-# session, user, the user's municipality (menu), the visible municipalities, the lists with
+# session, user (municipality joined), unread notifications (the bell), the visible municipalities, the lists with
 # their schools (one left join).
 def test_it_lists_lists_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
     school_list = f.SchoolListFactory(municipality=cast.muni, year=2022)
@@ -124,7 +124,7 @@ def test_it_lists_lists_in_a_fixed_number_of_queries(cast, client, django_assert
         assert f'<td class="text-end fw-semibold">{rows}</td>' in response.content.decode()
 
 
-# session, user, the user's municipality (menu), the list with its municipality, its entries
+# session, user (municipality joined), unread notifications (the bell), the list with its municipality, its entries
 # with schools (and whether the reader may open each), all lists of the municipality with their
 # schools (for the statuses).
 def test_it_shows_a_list_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):

@@ -158,7 +158,7 @@ def _grow(cast, lists, total):
                 f.SchoolListEntryFactory(school_list=school_list, school=school)
 
 
-# session, user, the user's municipality (menu), the visible municipalities, the lists with their
+# session, user (municipality joined), unread notifications (the bell), the visible municipalities, the lists with their
 # schools (one left join), the schools (with whether the reader may open each).
 def test_it_builds_the_matrix_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
     lists = {year: f.SchoolListFactory(municipality=cast.muni, year=year) for year in (2020, 2021, 2022)}

@@ -115,7 +115,7 @@ def test_it_shows_the_manage_buttons_only_to_the_coordinator(cast, client, role,
     assert ("Завершить" in page) is shown
 
 
-# session, user, user's municipality, the school with municipality, director and parent joined,
+# session, user (municipality joined), unread notifications (the bell), the school with municipality, director and parent joined,
 # list entries, the municipality's lists, cluster memberships, curator assignments, year data,
 # social passports, branches, plans, control-point counts.
 def test_it_shows_a_full_card_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):

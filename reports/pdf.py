@@ -70,8 +70,7 @@ def qr_svg(data: str) -> str:
 
 def site_url() -> str:
     """Where the verification link points when no request is at hand (the command, a task)."""
-    configured = getattr(settings, "PORTAL_URL", "") or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
-    return (configured or FALLBACK_SITE_URL).rstrip("/")
+    return (settings.PORTAL_BASE_URL or FALLBACK_SITE_URL).rstrip("/")
 
 
 @dataclass

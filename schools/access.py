@@ -5,6 +5,8 @@ Each `visible_*` returns the queryset a user may read, scoped by role and munici
 same 404 (as Django's admin reads `get_object` through `get_queryset`).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -12,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from clusters.models import Cluster
-from monitoring.models import ControlPoint
-from reports.models import Order
+from monitoring.models import ControlPoint, Evidence, MonitoringVisit, VisitFile
+from reports.models import Order, OrderAppendix, OrderPoint, ReportFile
 from roadmaps.models import Activity, Plan, PlanSection
 
 from .models import CuratorAssignment, Municipality, School
@@ -170,10 +172,6 @@ def get_activity_for_user(user, pk, write=False) -> Activity:
 # Appended for the execution tracking; the workflow (monitoring/workflow.py) asks these before
 # every change, views ask them for their buttons. Reading stays with `visible_control_points`.
 
-from dataclasses import dataclass  # noqa: E402
-
-from monitoring.models import Evidence, MonitoringVisit, VisitFile  # noqa: E402
-
 
 def _acts_in(user, municipality_id) -> bool:
     return user.is_authenticated and user.is_active and user.municipality_id == municipality_id
@@ -287,7 +285,6 @@ def get_visit_file_for_user(user, pk) -> VisitFile:
 # Appended for the order editor. Reading stays with `visible_orders`; the coordinator prepares,
 # only the chair of the municipality signs; a signed order is refused by the services themselves.
 
-from reports.models import OrderAppendix, OrderPoint, ReportFile  # noqa: E402
 
 SIGN_REFUSED = "Подписывает документы только председатель (начальник) органа управления образованием."
 

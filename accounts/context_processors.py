@@ -14,8 +14,8 @@ def navigation(request):
     if user.role == Role.CURATOR:
         items.append(("Мои школы", reverse("monitoring:curator_home")))
     if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION):
-        items.append(("Контроль исполнения", reverse("monitoring:dashboard")))
-        items.append(("Реестр точек", reverse("monitoring:register")))
+        items.append(("Контроль", reverse("monitoring:dashboard")))
+        items.append(("Реестр", reverse("monitoring:register")))
     if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.CURATOR, Role.REGION):
         items.append(("Школы", reverse("schools:school_list")))
     if user.is_superuser or user.role:

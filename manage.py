@@ -7,6 +7,9 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'schnor_portal.settings')
+    # On a developer's machine commands run without any environment; a server sets DEBUG=0 and
+    # SECRET_KEY (see .env.example), and gunicorn and Celery never pass through here.
+    os.environ.setdefault('DEBUG', '1')
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -18,8 +18,11 @@ def plan_workbook(*, plan, rows) -> bytes:
     ws = wb.active
     ws.title = "План"
     with_executors = plan_has_executors(rows)
-    headers = ["№", "Содержание мероприятия", "Сроки"] + (["Ответственные"] if with_executors else []) + ["Ожидаемый результат"]
-    widths = [8, 60, 24] + ([30] if with_executors else []) + [45]
+    tail = [("Ожидаемый результат", 45)] + ([("Ответственные", 30)] if with_executors else [])
+    if not plan.result_before_executors:
+        tail.reverse()
+    headers = ["№", "Содержание мероприятия", "Сроки"] + [title for title, _ in tail]
+    widths = [8, 60, 24] + [width for _, width in tail]
     ws.append([plan.title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws.cell(1, 1).font = Font(bold=True, size=12)
@@ -47,7 +50,8 @@ def plan_workbook(*, plan, rows) -> bytes:
                 ws.cell(r, col).border = BORDER
         elif row["kind"] == "activity":
             a = row["activity"]
-            values = [a.number, a.content, a.deadline_text] + ([a.executors_text] if with_executors else []) + [a.expected_result]
+            cells = {"Ответственные": a.executors_text, "Ожидаемый результат": a.expected_result}
+            values = [a.number, a.content, a.deadline_text] + [cells[title] for title, _ in tail]
             ws.append(values)
             r = ws.max_row
             for col in range(1, len(headers) + 1):

@@ -31,7 +31,7 @@ class VersionedForm(forms.ModelForm):
 class PlanForm(VersionedForm):
     class Meta:
         model = Plan
-        fields = ["kind", "title", "period_start", "period_end", "part_of", "schools", *PASSPORT_FIELDS]
+        fields = ["kind", "title", "period_start", "period_end", "part_of", "result_before_executors", "schools", *PASSPORT_FIELDS]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "period_start": DATE_WIDGET,
@@ -51,6 +51,7 @@ class PlanForm(VersionedForm):
             Div(Div("kind", css_class="col-md-4"), Div("period_start", css_class="col-md-4"), Div("period_end", css_class="col-md-4"), css_class="row"),
             "title",
             "part_of",
+            "result_before_executors",
             Fieldset("Школы плана", Field("schools", wrapper_class="columns-md-2")),
             HTML('<details class="mb-3"><summary class="fw-semibold mb-2">Паспорт проекта (необязательно)</summary>'),
             *PASSPORT_FIELDS,

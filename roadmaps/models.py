@@ -58,6 +58,11 @@ class Plan(models.Model):
         related_name="parts",
         verbose_name="входит в проект (программу)",
     )
+    result_before_executors = models.BooleanField(
+        "результат перед ответственными",
+        default=False,
+        help_text="Порядок столбцов таблицы как в документе: «Ожидаемые результаты», затем «Ответственный исполнитель».",
+    )
     schools = models.ManyToManyField(
         "schools.School",
         blank=True,

@@ -233,6 +233,7 @@ class _MunicipalityLoader:
                 "period_end": _date(p["period_end"]),
                 "status": p.get("status", Plan.Status.DRAFT),
                 "part_of": self.plans.get(p.get("part_of")),
+                "result_before_executors": bool(p.get("result_before_executors")),
                 **passport,
             },
         )

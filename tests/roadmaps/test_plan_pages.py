@@ -37,3 +37,16 @@ def test_it_lists_plans_in_a_fixed_number_of_queries(cast, client, django_assert
         with django_assert_num_queries(4):
             page = client.get(reverse("roadmaps:plan_list")).content.decode()
         assert cast.plan_other.title not in page
+
+
+def test_it_keeps_the_documents_column_order(cast, client):
+    """000_b4835e37d9334ce8.txt prints «Ожидаемые результаты» before «Ответственный исполнитель»."""
+    client.force_login(cast.chair)
+    default = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk])).content.decode()
+    assert default.index("<th>Ответственные</th>") < default.index("<th>Ожидаемый результат</th>")
+    cast.plan.result_before_executors = True
+    cast.plan.save()
+    page = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk])).content.decode()
+    assert page.index("<th>Ожидаемый результат</th>") < page.index("<th>Ответственные</th>")
+    row = page[page.index(f'id="activity-{cast.activity.pk}"'):]
+    assert row.index(cast.activity.expected_result) < row.index(cast.activity.executors_text)

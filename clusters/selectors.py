@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
 
-from monitoring.models import ControlPoint
+from monitoring.selectors import control_point_counts
 from roadmaps.models import Activity, Plan
 from schools.models import School, SchoolList, SchoolListEntry
 
@@ -89,22 +89,11 @@ def cluster_page(*, cluster: Cluster, today, control_points) -> dict:
         .select_related("section")
         .order_by("section__position", "position")
     )
-    open_points = ~Q(status__in=ControlPoint.CLOSED_STATUSES)
     progress = {
         row["school_id"]: row
         for row in control_points.filter(activity__in=[a.pk for a in activities], school_id__in=school_ids)
         .values("school_id")
-        .annotate(
-            total=Count("pk", filter=~Q(status=ControlPoint.Status.CANCELLED)),
-            done=Count("pk", filter=Q(status=ControlPoint.Status.DONE)),
-            overdue=Count("pk", filter=open_points & Q(due_date__lt=today)),
-            in_work=Count(
-                "pk",
-                filter=Q(status__in=[ControlPoint.Status.IN_PROGRESS, ControlPoint.Status.SUBMITTED, ControlPoint.Status.REWORK])
-                & Q(due_date__gte=today),
-            ),
-            planned=Count("pk", filter=Q(status=ControlPoint.Status.PLANNED) & Q(due_date__gte=today)),
-        )
+        .annotate(**control_point_counts(today))
     }
     empty = {"total": 0, "done": 0, "overdue": 0, "in_work": 0, "planned": 0}
     # A school whose points the user may not see shows no figures (a director sees only their own).

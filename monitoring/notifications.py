@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from schools.access import _active_assignment_q
+from schools.access import current_assignment_q
 
 from .models import ControlPoint, Notification
 
@@ -24,7 +24,7 @@ def school_curators(school_id, municipality_id, today=None) -> QuerySet[User]:
     return _active(
         User.objects.filter(
             Q(person__curator_assignments__school_id=school_id)
-            & _active_assignment_q(today, "person__curator_assignments__"),
+            & current_assignment_q(today, "person__curator_assignments__"),
             role=Role.CURATOR,
             municipality_id=municipality_id,
         )

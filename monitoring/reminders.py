@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from schools.access import _active_assignment_q
+from schools.access import current_assignment_q
 from schools.models import CuratorAssignment, Municipality
 
 from .models import ControlPoint, DigestLog, ReminderSettings
@@ -143,7 +143,7 @@ def digests_for_municipality(
             curator_by_person[user.person_id] = user
     curators = defaultdict(list)
     for school_id, person_id in CuratorAssignment.objects.filter(
-        _active_assignment_q(local_date), school__municipality=municipality, curator_id__in=list(curator_by_person)
+        current_assignment_q(local_date), school__municipality=municipality, curator_id__in=list(curator_by_person)
     ).values_list("school_id", "curator_id"):
         curators[school_id].append(curator_by_person[person_id])
 

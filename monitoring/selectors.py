@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from clusters.models import ClusterMembership
 from roadmaps.models import ActivityExecutor, ExecutorLevel
-from schnor_portal.selectors import DUE_SOON_DAYS
 from schools.access import (
     can_record_visit,
     visible_control_points,
@@ -26,6 +25,7 @@ from .models import ControlPoint, ControlPointComment, DueDateChangeRequest, Evi
 
 Status = ControlPoint.Status
 IN_WORK_STATUSES = (Status.IN_PROGRESS, Status.SUBMITTED, Status.REWORK)
+DUE_SOON_DAYS = 14
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def control_point_filter_for_user(*, user, filters=None, today=None, queryset=No
     return ControlPointFilter(filters or {}, queryset=control_point_rows(base), user=user, today=today)
 
 
-def _counts(today, prefix=""):
+def control_point_counts(today, prefix=""):
     """done / in work / overdue / planned (mutually exclusive, cancelled left out), done late, total."""
     p = prefix
     due, status = f"{p}due_date", f"{p}status"
@@ -153,7 +153,7 @@ def curator_home_for_user(*, user, today=None) -> dict:
     today = today or timezone.localdate()
     schools = list(
         visible_schools(user)
-        .annotate(**_counts(today, prefix="control_points__"))
+        .annotate(**control_point_counts(today, prefix="control_points__"))
         .order_by("short_name", "pk")
     )
     for school in schools:
@@ -208,7 +208,7 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
         base = base.filter(due_date__gte=period_from)
     if period_to:
         base = base.filter(due_date__lte=period_to)
-    counts = _counts(today)
+    counts = control_point_counts(today)
 
     totals = base.aggregate(
         **counts,
@@ -230,7 +230,7 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
         ActivityExecutor.objects.filter(level=ExecutorLevel.MUNICIPALITY)
         .filter(activity__control_points__in=base.filter(school__isnull=True))
         .values("name")
-        .annotate(**_counts(today, prefix="activity__control_points__"))
+        .annotate(**control_point_counts(today, prefix="activity__control_points__"))
         .filter(overdue__gt=0)
         .order_by("-overdue", "name")
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 
 from accounts.models import Role
-from monitoring.models import ControlPoint
+from monitoring.selectors import control_point_counts
 from reports.models import Order
 from roadmaps.models import Plan
 from schools.access import (
@@ -17,27 +17,6 @@ from schools.access import (
     visible_schools,
 )
 from schools.models import SchoolList, SchoolListEntry
-
-DUE_SOON_DAYS = 14
-OPEN = ~Q(status__in=ControlPoint.CLOSED_STATUSES)
-
-
-def _control_point_counts(today, prefix=""):
-    """Aggregates for a control-point queryset, or for a related one when prefix is given."""
-    due = f"{prefix}due_date"
-    status = f"{prefix}status"
-    open_q = ~Q(**{f"{status}__in": ControlPoint.CLOSED_STATUSES})
-    return {
-        "cp_total": Count(f"{prefix}pk" if prefix else "pk", filter=~Q(**{status: ControlPoint.Status.CANCELLED})),
-        "cp_overdue": Count(f"{prefix}pk" if prefix else "pk", filter=open_q & Q(**{f"{due}__lt": today})),
-        "cp_due_soon": Count(
-            f"{prefix}pk" if prefix else "pk",
-            filter=open_q & Q(**{f"{due}__gte": today, f"{due}__lte": today + datetime.timedelta(days=DUE_SOON_DAYS)}),
-        ),
-        "cp_submitted": Count(f"{prefix}pk" if prefix else "pk", filter=Q(**{status: ControlPoint.Status.SUBMITTED})),
-        "cp_done": Count(f"{prefix}pk" if prefix else "pk", filter=Q(**{status: ControlPoint.Status.DONE})),
-    }
-
 
 @dataclass
 class HomeSummary:
@@ -73,7 +52,7 @@ def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
         approved=Count("pk", filter=Q(status=Plan.Status.APPROVED)),
         draft=Count("pk", filter=Q(status=Plan.Status.DRAFT)),
     )
-    summary.control_points = visible_control_points(user).aggregate(**_control_point_counts(today))
+    summary.control_points = visible_control_points(user).aggregate(**control_point_counts(today))
     summary.orders = visible_orders(user).aggregate(
         signed=Count("pk", filter=Q(status=Order.Status.SIGNED)),
         draft=Count("pk", filter=Q(status=Order.Status.DRAFT)),
@@ -90,7 +69,7 @@ def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
         # Only this user's control points count per school: a curator's school may have
         # municipal points too, which belong to the coordinator's page.
         summary.rows = list(
-            schools.annotate(**_control_point_counts(today, prefix="control_points__")).order_by("short_name")
+            schools.annotate(**control_point_counts(today, prefix="control_points__")).order_by("short_name")
         )
     if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION):
         summary.plan_rows = list(

@@ -2,7 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .selectors import DUE_SOON_DAYS, home_summary_for_user
+from monitoring.selectors import DUE_SOON_DAYS
+
+from .selectors import home_summary_for_user
 
 
 @login_required

@@ -40,7 +40,8 @@ def visible_municipalities(user) -> QuerySet[Municipality]:
     return qs.none()
 
 
-def _active_assignment_q(today, prefix=""):
+def current_assignment_q(today, prefix=""):
+    """A curator assignment in force on `today`; `prefix` reaches it through a relation."""
     return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
     )
@@ -56,7 +57,7 @@ def curator_school_ids(user, today=None):
         return School.objects.none().values("pk")
     today = today or timezone.localdate()
     own_current = CuratorAssignment.objects.filter(
-        _active_assignment_q(today), curator_id=user.person_id, school__municipality_id=user.municipality_id
+        current_assignment_q(today), curator_id=user.person_id, school__municipality_id=user.municipality_id
     )
     return School.objects.filter(pk__in=own_current.values("school_id")).values("pk")
 

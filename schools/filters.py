@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Person
 from clusters.models import Cluster
 
-from .access import _active_assignment_q, visible_clusters, visible_municipalities, visible_schools
+from .access import current_assignment_q, visible_clusters, visible_municipalities, visible_schools
 from .models import CuratorAssignment, Level, School, SchoolList, SchoolListEntry
 
 
@@ -140,7 +140,7 @@ class SchoolFilter(django_filters.FilterSet):
             .order_by("-plan__period_start", "plan_id", "number")
         )
         self.filters["curator"].queryset = Person.objects.filter(
-            pk__in=CuratorAssignment.objects.filter(_active_assignment_q(self.today), school__in=visible_schools(user))
+            pk__in=CuratorAssignment.objects.filter(current_assignment_q(self.today), school__in=visible_schools(user))
             .values("curator_id")
         ).order_by("last_name", "first_name", "middle_name")
 
@@ -189,7 +189,7 @@ class SchoolFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=value.memberships.values("school_id"))
 
     def filter_curator(self, queryset, name, value):
-        assignments = CuratorAssignment.objects.filter(_active_assignment_q(self.today), curator=value)
+        assignments = CuratorAssignment.objects.filter(current_assignment_q(self.today), curator=value)
         return queryset.filter(pk__in=assignments.values("school_id"))
 
 

@@ -6,9 +6,9 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Pr
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from schnor_portal.selectors import _control_point_counts
+from monitoring.selectors import control_point_counts
 
-from .access import _active_assignment_q, visible_control_points, visible_plans, visible_schools
+from .access import current_assignment_q, visible_control_points, visible_plans, visible_schools
 from .filters import SchoolFilter
 from .history import YearStatus, list_history
 from .models import CuratorAssignment, School, SchoolList, SchoolListEntry, SchoolYearData
@@ -49,7 +49,7 @@ def _school_rows(user, today) -> QuerySet[School]:
             ),
             Prefetch(
                 "curator_assignments",
-                queryset=CuratorAssignment.objects.filter(_active_assignment_q(today))
+                queryset=CuratorAssignment.objects.filter(current_assignment_q(today))
                 .select_related("curator")
                 .order_by("curator__last_name", "curator__first_name"),
                 to_attr="current_curator_assignments",
@@ -122,7 +122,7 @@ def school_card(*, school: School, user, today: datetime.date | None = None) -> 
     assignments = list(
         school.curator_assignments.select_related("curator")
         .annotate(
-            is_current=ExpressionWrapper(_active_assignment_q(today), output_field=BooleanField()),
+            is_current=ExpressionWrapper(current_assignment_q(today), output_field=BooleanField()),
             is_future=ExpressionWrapper(Q(start_date__gt=today), output_field=BooleanField()),
         )
         .order_by("-start_date", "-pk")
@@ -138,7 +138,7 @@ def school_card(*, school: School, user, today: datetime.date | None = None) -> 
         "plans": list(
             visible_plans(user).filter(schools=school).order_by("-period_start", "pk")
         ),
-        "control_points": visible_control_points(user).filter(school=school).aggregate(**_control_point_counts(today)),
+        "control_points": visible_control_points(user).filter(school=school).aggregate(**control_point_counts(today)),
     }
 
 

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from schnor_portal.selectors import DUE_SOON_DAYS
+from monitoring.selectors import DUE_SOON_DAYS
 
 from ..filters import OPEN_STATUSES
 from ..notifications import unread_notification_count

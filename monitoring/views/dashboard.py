@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from schnor_portal.dates import format_date
-from schnor_portal.selectors import DUE_SOON_DAYS
+from monitoring.selectors import DUE_SOON_DAYS
 from schnor_portal.xlsx import xlsx_response
 from schools.access import can_manage
 

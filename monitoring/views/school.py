@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Role
-from schnor_portal.selectors import DUE_SOON_DAYS
+from monitoring.selectors import DUE_SOON_DAYS
 from schools.access import control_point_rights, get_school_for_user, visible_schools
 
 from ..selectors import school_points_for_user

@@ -69,7 +69,7 @@ def test_it_counts_the_schools_control_points(cast, client):
     for role in ("coordinator", "director_a", "curator"):
         client.force_login(getattr(cast, role))
         counts = card(client, cast.school_a).context["control_points"]
-        assert (counts["cp_total"], counts["cp_overdue"], counts["cp_done"]) == (3, 1, 1), role
+        assert (counts["total"], counts["overdue"], counts["done"]) == (3, 1, 1), role
     page = card(client, cast.school_a).content.decode()
     assert re.search(r'data-figure="total">3<', page) and re.search(r'data-figure="overdue">1<', page)
     assert re.search(r'data-figure="done">1<', page)

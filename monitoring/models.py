@@ -337,31 +337,55 @@ class Procedure(models.TextChoices):
     REGIONAL = "regional", "Региональная диагностика"
 
 
+_GRADE_VALIDATORS = [MinValueValidator(1, "Класс — от 1 до 11."), MaxValueValidator(11, "Класс — от 1 до 11.")]
+_YEAR_VALIDATORS = [MinValueValidator(2000, "Год — четыре цифры, не раньше 2000."), MaxValueValidator(2100, "Год — не позже 2100.")]
+_SHARE_VALIDATORS = [MinValueValidator(0, "Доля — от 0 до 100 %."), MaxValueValidator(100, "Доля — от 0 до 100 %.")]
+
+
 class ExamResult(models.Model):
-    """A school's result in one procedure, subject, grade and year."""
+    """A school's result in one procedure, subject, grade and year.
+
+    The source tables hold three kinds of cell: a score, «-» (the procedure was held but nobody from
+    the school took the subject: participants = 0, no score) and an empty cell (no row at all).
+    """
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="exam_results", verbose_name="ОО")
     procedure = models.CharField("процедура", max_length=20, choices=Procedure.choices)
     subject = models.CharField("предмет", max_length=200)
-    grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
-    year = models.PositiveSmallIntegerField("год")
-    average_score = models.DecimalField("средний балл", max_digits=6, decimal_places=2, null=True, blank=True)
-    failed_share = models.DecimalField("доля не справившихся, %", max_digits=5, decimal_places=2, null=True, blank=True)
+    grade = models.PositiveSmallIntegerField("класс", validators=_GRADE_VALIDATORS)
+    year = models.PositiveSmallIntegerField("год проведения", validators=_YEAR_VALIDATORS)
+    average_score = models.DecimalField(
+        "средний балл", max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0, "Балл не может быть отрицательным.")]
+    )
+    failed_share = models.DecimalField(
+        "доля не справившихся, %", max_digits=5, decimal_places=2, null=True, blank=True, validators=_SHARE_VALIDATORS
+    )
     participants = models.PositiveIntegerField("участников", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "результат оценочной процедуры"
         verbose_name_plural = "результаты оценочных процедур"
-        ordering = ["school", "procedure", "subject", "year"]
+        ordering = ["school", "procedure", "subject", "grade", "year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "procedure", "subject", "grade", "year"], name="monitoring_examresult_unique"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(average_score__isnull=False) | models.Q(failed_share__isnull=False) | models.Q(participants=0)
+                ),
+                name="monitoring_examresult_has_value",
+            ),
         ]
+        indexes = [models.Index(fields=["procedure", "year"], name="mon_examresult_proc_year")]
 
     def __str__(self):
         return f"{self.school} · {self.get_procedure_display()} · {self.subject} · {self.year}"
+
+    @property
+    def nobody_took_it(self):
+        return self.participants == 0 and self.average_score is None
 
 
 class ReferenceResult(models.Model):
@@ -380,23 +404,35 @@ class ReferenceResult(models.Model):
     )
     procedure = models.CharField("процедура", max_length=20, choices=Procedure.choices)
     subject = models.CharField("предмет", max_length=200)
-    grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
-    year = models.PositiveSmallIntegerField("год")
+    grade = models.PositiveSmallIntegerField("класс", validators=_GRADE_VALIDATORS)
+    year = models.PositiveSmallIntegerField("год проведения", validators=_YEAR_VALIDATORS)
     average_score = models.DecimalField("средний балл", max_digits=6, decimal_places=2, null=True, blank=True)
-    failed_share = models.DecimalField("доля не справившихся, %", max_digits=5, decimal_places=2, null=True, blank=True)
+    failed_share = models.DecimalField(
+        "доля не справившихся, %", max_digits=5, decimal_places=2, null=True, blank=True, validators=_SHARE_VALIDATORS
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "средний результат (муниципалитет, регион)"
         verbose_name_plural = "средние результаты (муниципалитет, регион)"
-        ordering = ["procedure", "subject", "year"]
+        ordering = ["procedure", "subject", "grade", "year"]
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(level="municipality", municipality__isnull=False)
-                    | models.Q(level="region", region__isnull=False)
+                    models.Q(level="municipality", municipality__isnull=False, region__isnull=True)
+                    | models.Q(level="region", region__isnull=False, municipality__isnull=True)
                 ),
                 name="monitoring_referenceresult_level_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "procedure", "subject", "grade", "year"],
+                condition=models.Q(level="municipality"),
+                name="monitoring_referenceresult_unique_municipal",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "procedure", "subject", "grade", "year"],
+                condition=models.Q(level="region"),
+                name="monitoring_referenceresult_unique_regional",
             ),
         ]
 
@@ -407,14 +443,26 @@ class ReferenceResult(models.Model):
 class PlanIndicator(models.Model):
     """An effectiveness indicator defined on a plan (e.g. «доля педагогов, прошедших КПК», 100 %)."""
 
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "quantitative", "количественный"
+        QUALITATIVE = "qualitative", "качественный"
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = "gte", "не менее"
+        AT_MOST = "lte", "не более"
+        EXACTLY = "eq", "ровно"
+
     plan = models.ForeignKey("roadmaps.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name="план")
     position = models.PositiveSmallIntegerField("№")
     name = models.TextField("показатель")
-    kind = models.CharField(
-        "вид", max_length=20, choices=[("quantitative", "количественный"), ("qualitative", "качественный")], default="quantitative"
-    )
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE)
+    comparator = models.CharField("условие", max_length=3, choices=Comparator.choices, default=Comparator.AT_LEAST)
     unit = models.CharField("единица", max_length=50, blank=True)
     target_value = models.DecimalField("целевое значение", max_digits=10, decimal_places=2, null=True, blank=True)
+    per_school = models.BooleanField(
+        "значения по школам", default=True, help_text="Снимите, если показатель считается по муниципалитету в целом."
+    )
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -425,8 +473,28 @@ class PlanIndicator(models.Model):
     def __str__(self):
         return self.name[:80]
 
+    def is_achieved(self, value):
+        """None when there is nothing to compare (no target or no value)."""
+        if value is None or self.target_value is None:
+            return None
+        if self.comparator == self.Comparator.AT_MOST:
+            return value <= self.target_value
+        if self.comparator == self.Comparator.EXACTLY:
+            return value == self.target_value
+        return value >= self.target_value
+
+    @property
+    def target_label(self):
+        if self.target_value is None:
+            return ""
+        value = f"{self.target_value.normalize():f}".replace(".", ",")
+        prefix = "" if self.comparator == self.Comparator.EXACTLY else self.get_comparator_display() + " "
+        return f"{prefix}{value} {self.unit}".strip()
+
 
 class IndicatorValue(models.Model):
+    """An indicator's value for one school (or the municipality, school empty) over one period."""
+
     indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE, related_name="values", verbose_name="показатель")
     school = models.ForeignKey(
         "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="indicator_values", verbose_name="ОО"
@@ -434,12 +502,33 @@ class IndicatorValue(models.Model):
     period_start = models.DateField("период с")
     period_end = models.DateField("период по")
     value = models.DecimalField("значение", max_digits=10, decimal_places=2)
+    note = models.TextField("комментарий", blank=True)
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "значение показателя"
         verbose_name_plural = "значения показателей"
-        ordering = ["indicator", "period_start"]
+        ordering = ["indicator", "period_start", "school"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="monitoring_indicatorvalue_period_order"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "school", "period_start"],
+                condition=models.Q(school__isnull=False),
+                name="monitoring_indicatorvalue_unique_school",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"],
+                condition=models.Q(school__isnull=True),
+                name="monitoring_indicatorvalue_unique_total",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator}: {self.value}"
+
+    @property
+    def achieved(self):
+        return self.indicator.is_achieved(self.value)

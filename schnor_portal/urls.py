@@ -11,5 +11,8 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("execution/", include("monitoring.urls")),
     path("orders/", include("reports.urls")),
+    path("results/", include("monitoring.urls_results")),
+    path("overview/", include("monitoring.urls_overview")),
+    path("indicators/", include("monitoring.urls_indicators")),
     path("admin/", admin.site.urls),
 ]

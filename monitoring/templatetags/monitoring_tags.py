@@ -9,6 +9,7 @@ from monitoring.selectors import DUE_SOON_DAYS
 from ..filters import OPEN_STATUSES
 from ..notifications import unread_notification_count
 from ..reminders import ru_days as _ru_days
+from ..subjects import format_score
 
 register = template.Library()
 
@@ -20,6 +21,11 @@ STATUS_CLASSES = {
     "done": "text-bg-success",
     "cancelled": "text-bg-dark",
 }
+
+
+@register.filter
+def score(value, procedure=""):
+    return format_score(value, procedure)
 
 
 @register.filter

@@ -7,13 +7,14 @@ so a second run changes nothing and writes no history. The format is docs/demo-d
 import datetime
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
 from accounts.models import Person, PersonRole, User
 from clusters.models import Cluster, ClusterMembership
-from monitoring.models import ControlPoint
+from monitoring.models import ControlPoint, ExamResult, ReferenceResult
 from monitoring.services import control_points_sync_for_plan
 from reports.models import Order, OrderAppendix, OrderPoint
 from roadmaps.models import (
@@ -77,6 +78,11 @@ def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _decimal(value):
+    # Strings in the JSON keep the document's figures exact («66,17» must not become 66.1699…).
+    return None if value is None else Decimal(str(value))
+
+
 def _lines(value):
     if isinstance(value, list):
         return "\n".join(value)
@@ -116,6 +122,7 @@ class _MunicipalityLoader:
         if m.get("head"):
             self.upsert(Municipality, {"pk": self.municipality.pk}, {"head": self.people[m["head"]]})
         self.load_year_data()
+        self.load_results(region)
         self.load_lists()
         for a in self.data.get("curator_assignments", []):
             self.upsert(
@@ -196,6 +203,31 @@ class _MunicipalityLoader:
             values = {k: v for k, v in p.items() if k not in ("school", "year")}
             values["dysfunctional_note"] = values.get("dysfunctional_note") or ""
             self.upsert(SocialPassport, {"school": self.schools[p["school"]], "year": p["year"]}, values)
+
+    def load_results(self, region):
+        for r in self.data.get("exam_results", []):
+            self.upsert(
+                ExamResult,
+                {
+                    "school": self.schools[r["school"]],
+                    "procedure": r["procedure"],
+                    "subject": r["subject"],
+                    "grade": r["grade"],
+                    "year": r["year"],
+                },
+                {
+                    "average_score": _decimal(r.get("average_score")),
+                    "failed_share": _decimal(r.get("failed_share")),
+                    "participants": r.get("participants"),
+                },
+            )
+        for r in self.data.get("reference_results", []):
+            owner = {"region": region} if r["level"] == "region" else {"municipality": self.municipality}
+            self.upsert(
+                ReferenceResult,
+                {"level": r["level"], **owner, "procedure": r["procedure"], "subject": r["subject"], "grade": r["grade"], "year": r["year"]},
+                {"average_score": _decimal(r.get("average_score")), "failed_share": _decimal(r.get("failed_share"))},
+            )
 
     def load_lists(self):
         for lst in self.data.get("lists", []):

@@ -1,9 +1,10 @@
 import datetime
+from decimal import Decimal
 
 import factory
 
 from accounts.models import Person, Role, User
-from monitoring.models import ControlPoint
+from monitoring.models import ControlPoint, ExamResult, ReferenceResult
 from reports.models import Order
 from roadmaps.models import Activity, Plan, PlanSection
 from schools.models import CuratorAssignment, Municipality, Region, School, SchoolList, SchoolListEntry
@@ -143,3 +144,30 @@ class OrderFactory(factory.django.DjangoModelFactory):
     title = "Об утверждении дорожной карты"
     signatory_position = "Председатель Комитета"
     signatory_name = "Т.И. Буц"
+
+
+class ExamResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExamResult
+
+    school = factory.SubFactory(SchoolFactory)
+    procedure = "ege"
+    subject = "Русский язык"
+    grade = 11
+    year = 2023
+    average_score = Decimal("60.5")
+
+
+class ReferenceResultFactory(factory.django.DjangoModelFactory):
+    """A regional average by default; pass level="municipality" with municipality=… for a municipal one."""
+
+    class Meta:
+        model = ReferenceResult
+
+    level = "region"
+    region = factory.SubFactory(RegionFactory)
+    procedure = "ege"
+    subject = "Русский язык"
+    grade = 11
+    year = 2023
+    average_score = Decimal("65.0")

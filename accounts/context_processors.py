@@ -13,9 +13,21 @@ def navigation(request):
         items.append(("Моя школа", reverse("monitoring:my_school")))
     if user.role == Role.CURATOR:
         items.append(("Мои школы", reverse("monitoring:curator_home")))
-    if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION):
-        items.append(("Контроль", reverse("monitoring:dashboard")))
-        items.append(("Реестр", reverse("monitoring:register")))
+    oversees = user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION)
+    if oversees:
+        items.append(("Контроль", [("Контроль исполнения", reverse("monitoring:dashboard")), ("Реестр контрольных точек", reverse("monitoring:register"))]))
+        items.append(
+            (
+                "Итоги",
+                [
+                    ("Обзор муниципалитета", reverse("overview:municipal")),
+                    ("Работает ли план", reverse("overview:plan_effect")),
+                    ("Результаты ОГЭ, ЕГЭ, ВПР", reverse("results:result_list")),
+                ],
+            )
+        )
+    elif user.role == Role.CURATOR:
+        items.append(("Результаты", reverse("results:result_list")))
     if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.CURATOR, Role.REGION):
         items.append(("Школы", reverse("schools:school_list")))
     if user.is_superuser or user.role:
@@ -25,10 +37,18 @@ def navigation(request):
     if user.is_superuser:
         items.append(("Администрирование", reverse("admin:index")))
     current = request.path
-    # «Контроль исполнения» lives at the root of /execution/, a prefix of every execution page.
-    exact = {reverse("home"), reverse("monitoring:dashboard")}
-    nav = [
-        {"label": label, "url": url, "active": url == current or (url not in exact and current.startswith(url))}
-        for label, url in items
-    ]
+    # «Контроль исполнения» lives at the root of /execution/, a prefix of every execution page; the
+    # overview sits at the root of /overview/, a prefix of «Работает ли план».
+    exact = {reverse("home"), reverse("monitoring:dashboard"), reverse("overview:municipal")}
+
+    def entry(label, url):
+        return {"label": label, "url": url, "active": url == current or (url not in exact and current.startswith(url))}
+
+    nav = []
+    for label, target in items:
+        if isinstance(target, list):
+            children = [entry(*child) for child in target]
+            nav.append({"label": label, "children": children, "active": any(c["active"] for c in children)})
+        else:
+            nav.append(entry(label, target))
     return {"nav_items": nav, "role_label": user.get_role_display() if user.role else ("Администратор" if user.is_superuser else "")}

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import overview
 
 app_name = "overview"
 
-urlpatterns = []
+urlpatterns = [
+    path("", overview.municipal, name="municipal"),
+    path("export/", overview.municipal_export, name="municipal_export"),
+    path("plan-effect/", overview.plan_effect, name="plan_effect"),
+]

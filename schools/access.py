@@ -99,6 +99,17 @@ def visible_control_points(user) -> QuerySet[ControlPoint]:
     return qs.none()
 
 
+def sees_whole_municipality(user) -> bool:
+    """Whether the user may read municipality-wide figures (overview, «Работает ли план»).
+
+    A curator or a director sees only some schools, and a total over some schools would pass
+    for the municipality's, so they are kept out rather than shown a partial sum.
+    """
+    if _is_anonymous(user):
+        return False
+    return user.is_superuser or user.role in MUNICIPALITY_WIDE_ROLES or user.role == Role.REGION
+
+
 def can_manage(user, municipality_id) -> bool:
     """Whether the user keeps the municipality's reference data and plans (the coordinator's job)."""
     if not user.is_authenticated or not user.is_active:

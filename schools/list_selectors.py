@@ -135,7 +135,7 @@ class ListInfo:
         return SchoolList.Category(self.category).label
 
 
-def _lists_of(municipality: Municipality) -> list[ListInfo]:
+def lists_of(municipality: Municipality) -> list[ListInfo]:
     """Every list of the municipality with its schools: one query (lists left-joined to entries)."""
     lists: dict[int, ListInfo] = {}
     rows = (
@@ -165,7 +165,7 @@ class CategoryHistory:
         return {s.year: s for s in list_history(self.on_years.get(school_id, set()), self.years)}
 
 
-def _category_history(lists: list[ListInfo], category: str) -> CategoryHistory:
+def category_history(lists: list[ListInfo], category: str) -> CategoryHistory:
     on_years: dict[int, set[int]] = defaultdict(set)
     years = set()
     for info in lists:
@@ -192,10 +192,10 @@ class ListSummary:
 
 def school_list_list(*, municipality: Municipality) -> list[ListSummary]:
     """The municipality's lists, newest year first, each with how its schools came to be on it."""
-    lists = _lists_of(municipality)
+    lists = lists_of(municipality)
     summaries = {info.pk: ListSummary(info=info, n_schools=len(info.school_ids)) for info in lists}
     for category in {info.category for info in lists}:
-        history = _category_history(lists, category)
+        history = category_history(lists, category)
         by_year = {info.year: summaries[info.pk] for info in lists if info.category == category}
         for school_id in history.on_years:
             for year, status in history.statuses(school_id).items():
@@ -232,8 +232,8 @@ def school_list_page(*, school_list: SchoolList, user) -> dict:
         .annotate(can_open_school=Exists(visible_schools(user).filter(pk=OuterRef("school_id"))))
         .order_by("school__short_name")
     )
-    lists = _lists_of(school_list.municipality)
-    history = _category_history(lists, school_list.category)
+    lists = lists_of(school_list.municipality)
+    history = category_history(lists, school_list.category)
     rows = [
         EntryRow(
             number=number,
@@ -394,8 +394,8 @@ class ListMatrix:
 def list_matrix(*, municipality: Municipality, filters: MatrixFilters, user) -> ListMatrix:
     """Schools × years of a category, «+»/«−» with the status of each cell: two queries, whatever
     the number of schools and years (the lists with their schools; the schools)."""
-    lists = _lists_of(municipality)
-    history = _category_history(lists, filters.category)
+    lists = lists_of(municipality)
+    history = category_history(lists, filters.category)
     columns = [
         MatrixColumn(year=info.year, title=info.label, school_list_id=info.pk, source=info.source)
         for info in lists

@@ -11,6 +11,7 @@ def navigation(request):
     items = [("Главная", reverse("home"))]
     if user.role == Role.DIRECTOR and user.school_id:
         items.append(("Моя школа", reverse("monitoring:my_school")))
+        items.append(("Результаты", reverse("results:school_results", args=[user.school_id])))
     if user.role == Role.CURATOR:
         items.append(("Мои школы", reverse("monitoring:curator_home")))
     oversees = user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION)

@@ -31,7 +31,10 @@ def test_overseers_find_the_results_and_overview_under_one_menu(cast):
 
 @pytest.mark.django_db
 def test_each_role_sees_only_the_menus_it_may_open(cast):
-    assert "Итоги" not in _labels(_nav(cast.director_a)) and "Моя школа" in _labels(_nav(cast.director_a))
+    director = _nav(cast.director_a)
+    assert "Итоги" not in _labels(director) and "Моя школа" in _labels(director)
+    results = next(item for item in director if item["label"] == "Результаты")
+    assert results["url"] == reverse("results:school_results", args=[cast.director_a.school_id])
     curator = _labels(_nav(cast.curator))
     assert "Результаты" in curator and "Итоги" not in curator and "Контроль" not in curator
     assert "Реестр контрольных точек" in _labels(_nav(cast.coordinator))

@@ -389,7 +389,12 @@ class ExamResult(models.Model):
 
 
 class ReferenceResult(models.Model):
-    """A municipal or regional average to compare a school's result against."""
+    """A municipal or regional average to compare a school's result against.
+
+    A regional average is kept as the municipality quotes it (its documents print them beside the
+    schools' scores): the row belongs to that municipality too, so one municipality's coordinator
+    never changes what a neighbouring municipality compares against.
+    """
 
     class Level(models.TextChoices):
         MUNICIPALITY = "municipality", "муниципалитет"
@@ -420,7 +425,7 @@ class ReferenceResult(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(level="municipality", municipality__isnull=False, region__isnull=True)
-                    | models.Q(level="region", region__isnull=False, municipality__isnull=True)
+                    | models.Q(level="region", region__isnull=False, municipality__isnull=False)
                 ),
                 name="monitoring_referenceresult_level_owner",
             ),
@@ -430,7 +435,7 @@ class ReferenceResult(models.Model):
                 name="monitoring_referenceresult_unique_municipal",
             ),
             models.UniqueConstraint(
-                fields=["region", "procedure", "subject", "grade", "year"],
+                fields=["municipality", "procedure", "subject", "grade", "year"],
                 condition=models.Q(level="region"),
                 name="monitoring_referenceresult_unique_regional",
             ),

@@ -86,11 +86,10 @@ def reference_map(municipality, procedures=None, years=None):
         "procedure", "subject", "grade", "year", "average_score"
     ):
         municipal[(row["procedure"], row["subject"], row["grade"], row["year"])] = row["average_score"]
-    if municipality.region_id:
-        for row in entered.filter(level="region", region_id=municipality.region_id).values(
-            "procedure", "subject", "grade", "year", "average_score"
-        ):
-            regional[(row["procedure"], row["subject"], row["grade"], row["year"])] = row["average_score"]
+    for row in entered.filter(level="region", municipality=municipality).values(
+        "procedure", "subject", "grade", "year", "average_score"
+    ):
+        regional[(row["procedure"], row["subject"], row["grade"], row["year"])] = row["average_score"]
     computed = {
         (row["procedure"], row["subject"], row["grade"], row["year"]): _round(row["mean"])
         for row in school_means.values("procedure", "subject", "grade", "year").annotate(mean=Avg("average_score"))

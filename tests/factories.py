@@ -159,13 +159,14 @@ class ExamResultFactory(factory.django.DjangoModelFactory):
 
 
 class ReferenceResultFactory(factory.django.DjangoModelFactory):
-    """A regional average by default; pass level="municipality" with municipality=… for a municipal one."""
+    """A regional average as a municipality quotes it; for a municipal one pass level="municipality", region=None."""
 
     class Meta:
         model = ReferenceResult
 
     level = "region"
-    region = factory.SubFactory(RegionFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    region = factory.LazyAttribute(lambda o: o.municipality.region)
     procedure = "ege"
     subject = "Русский язык"
     grade = 11

@@ -77,7 +77,7 @@ def populate(cast, n):
         for school in schools:
             results.append(ExamResult(school=school, procedure="ege", subject="Русский язык", grade=11, year=year, average_score=Decimal(60)))
             results.append(ExamResult(school=school, procedure="oge", subject="Математика", grade=9, year=year, average_score=Decimal("3.5")))
-        ReferenceResult.objects.create(level="region", region=cast.muni.region, procedure="ege", subject="Русский язык", grade=11, year=year, average_score=Decimal(65))
+        ReferenceResult.objects.create(level="region", region=cast.muni.region, municipality=cast.muni, procedure="ege", subject="Русский язык", grade=11, year=year, average_score=Decimal(65))
     ExamResult.objects.bulk_create(results)
     indicator = cast.plan.indicators.create(position=1, name="Доля педагогов, прошедших КПК", unit="%", target_value=100)
     IndicatorValue.objects.bulk_create(

@@ -124,7 +124,7 @@ def town(cast):
                 done(cp, cast, due=cp.due_date, late_days=3 if state == "late" else 0)
     f.ControlPointFactory(activity=cast.activity, school=cast.school_a, due_date=today + datetime.timedelta(days=30))  # not due: not counted
     for year in (start - 1, start):
-        ReferenceResult.objects.create(level="region", region=cast.muni.region, procedure="ege", subject="Русский язык", grade=11, year=year, average_score=Decimal(65))
+        ReferenceResult.objects.create(level="region", region=cast.muni.region, municipality=cast.muni, procedure="ege", subject="Русский язык", grade=11, year=year, average_score=Decimal(65))
     _results(cast.school_a, start - 1, 60), _results(cast.school_a, start, 58)  # −5 → −7
     _results(cast.school_b, start - 1, 55), _results(cast.school_b, start, 64)  # −10 → −1
     _results(school_c, start - 1, 50), _results(school_c, start, 60)  # −15 → −5

@@ -37,8 +37,9 @@ def test_it_prefers_the_entered_municipal_average_and_adds_the_region(town):
         level="municipality", municipality=municipality, procedure="ege", subject="Русский язык", grade=11, year=2023,
         average_score=Decimal("63.1"),
     )
-    ReferenceResultFactory(region=municipality.region, average_score=Decimal("64.89"))
-    ReferenceResultFactory(average_score=Decimal("99"))  # another region
+    ReferenceResultFactory(municipality=municipality, average_score=Decimal("64.89"))
+    # The same region quoted by a neighbour: its figure is its own business.
+    ReferenceResultFactory(municipality=MunicipalityFactory(region=municipality.region), average_score=Decimal("99"))
 
     ref = reference_map(municipality)[("ege", "Русский язык", 11, 2023)]
 

@@ -31,7 +31,7 @@ def _nobody(school, subject="Русский язык", year=2022, procedure="ege
 
 def _region_average(cast, score, subject="Русский язык", year=2023, procedure="ege", grade=11):
     return ReferenceResult.objects.create(
-        level="region", region=cast.muni.region, procedure=procedure, subject=subject, grade=grade, year=year, average_score=Decimal(score)
+        level="region", region=cast.muni.region, municipality=cast.muni, procedure=procedure, subject=subject, grade=grade, year=year, average_score=Decimal(score)
     )
 
 

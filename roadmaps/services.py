@@ -275,6 +275,19 @@ def plan_new_edition(*, plan: Plan) -> Plan:
                 executor.pk = None
                 executor.activity = activity
                 executor.save()
+    # The new edition goes on measuring the same indicators: their values so far come along, so
+    # the chair does not lose the baseline when the plan is reworded.
+    for indicator in source.indicators.prefetch_related("values").order_by("position"):
+        values = list(indicator.values.all())
+        indicator.pk = None
+        indicator.plan = edition
+        indicator.version = 1
+        indicator.save()
+        for value in values:
+            value.pk = None
+            value.indicator = indicator
+            value.version = 1
+            value.save()
     return edition
 
 

@@ -47,6 +47,8 @@ def cast(cast_lists):
     cast.visit_other = MonitoringVisit.objects.create(school=cast.school_other, date=cast.plan.period_start, purpose="Мониторинговый визит")
     cast.visit_file = VisitFile.objects.create(visit=cast.visit, file=ContentFile(pdf, "v.pdf"), original_name="v.pdf", content_type="application/pdf", size=len(pdf))
     cast.visit_file_other = VisitFile.objects.create(visit=cast.visit_other, file=ContentFile(pdf, "w.pdf"), original_name="w.pdf", content_type="application/pdf", size=len(pdf))
+    cast.indicator = cast.plan.indicators.create(position=1, name="Доля педагогов, прошедших КПК", unit="%", target_value=100)
+    cast.indicator_other = cast.plan_other.indicators.create(position=1, name="Доля педагогов, прошедших КПК", unit="%", target_value=100)
     for name in ("cp_a", "cp_other", "school_a", "school_other", "visit", "visit_other"):
         for role in ("report", "review", "coordinate", "talk"):
             setattr(cast, f"{name}_{role}", getattr(cast, name))
@@ -112,6 +114,8 @@ VISIBLE_TO = {
     "school_list_other": {"coordinator_other"},
     "list_entry": MUNICIPALITY_A,
     "list_entry_other": {"coordinator_other"},
+    "indicator": MUNICIPALITY_A,  # the plan's indicators are read by every role of the municipality
+    "indicator_other": {"coordinator_other"},
 }
 WRITERS = {
     "school_a": {"coordinator"},
@@ -165,6 +169,8 @@ WRITERS = {
     "school_list_other": {"coordinator_other"},
     "list_entry": {"coordinator"},
     "list_entry_other": {"coordinator_other"},
+    "indicator": {"coordinator"},
+    "indicator_other": {"coordinator_other"},
 }
 SCHOOLS = ["school_a", "school_b", "school_other"]
 PLANS = ["plan", "plan_other"]
@@ -180,6 +186,7 @@ REPORT_FILES = ["report_file", "report_file_other"]
 PASSPORTS = ["passport", "passport_other"]
 ASSIGNMENTS = ["assignment", "assignment_other"]
 LIST_ENTRIES = ["list_entry", "list_entry_other"]
+INDICATORS = ["indicator", "indicator_other"]
 
 # url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
 # "write" pages open only for writers (403 for other viewers); "post" actions are POST-only and
@@ -257,6 +264,16 @@ OBJECT_URLS = {
     "schools:schoollistentry_add": (LISTS, "write"),
     "schools:schoollistentry_change": (LIST_ENTRIES, "write"),
     "schools:schoollistentry_delete": (LIST_ENTRIES, "write"),
+    "results:school_results": (SCHOOLS, "read"),
+    "results:school_results_export": (SCHOOLS, "read"),
+    "indicators:plan_indicators": (PLANS, "read"),
+    "indicators:indicator_add": (PLANS, "write"),
+    "indicators:indicator_propose": (PLANS, "write"),
+    "indicators:indicator_change": (INDICATORS, "write"),
+    "indicators:indicator_row": (INDICATORS, "read"),
+    "indicators:indicator_delete": (INDICATORS, "post"),
+    "indicators:indicator_move": (INDICATORS, "post"),
+    "indicators:values_edit": (INDICATORS, "write"),
 }
 # Pages without an object in the URL: scoped by their querysets (tested with their views).
 PLAIN_URLS = {
@@ -283,6 +300,14 @@ PLAIN_URLS = {
     "schools:list_matrix_export",
     "schools:schoollist_import",
     "schools:schoollist_import_template",
+    "results:result_list",
+    "results:result_export",
+    "results:result_import",
+    "results:result_import_template",
+    "results:result_import_confirm",
+    "overview:municipal",  # scoping: tests/monitoring/test_overview.py
+    "overview:municipal_export",
+    "overview:plan_effect",
     "accounts:login",
     "accounts:logout",
     "accounts:password_change",
@@ -366,7 +391,7 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
 
 
 # Pages that create something for the user's own municipality: only its coordinator gets in.
-COORDINATOR_ONLY_PAGES = ["reports:order_add", "roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template"]
+COORDINATOR_ONLY_PAGES = ["reports:order_add", "roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template", "results:result_import", "results:result_import_template", "results:result_import_confirm"]
 
 
 @pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "no_role"])

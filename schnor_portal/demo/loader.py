@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.models import Person, PersonRole, User
 from clusters.models import Cluster, ClusterMembership
-from monitoring.models import ControlPoint, ExamResult, ReferenceResult
+from monitoring.models import ControlPoint, ExamResult, IndicatorValue, PlanIndicator, ReferenceResult
 from monitoring.services import control_points_sync_for_plan
 from reports.models import Order, OrderAppendix, OrderPoint
 from roadmaps.models import (
@@ -222,10 +222,10 @@ class _MunicipalityLoader:
                 },
             )
         for r in self.data.get("reference_results", []):
-            owner = {"region": region} if r["level"] == "region" else {"municipality": self.municipality}
+            owner = {"region": region} if r["level"] == "region" else {}
             self.upsert(
                 ReferenceResult,
-                {"level": r["level"], **owner, "procedure": r["procedure"], "subject": r["subject"], "grade": r["grade"], "year": r["year"]},
+                {"level": r["level"], "municipality": self.municipality, **owner, "procedure": r["procedure"], "subject": r["subject"], "grade": r["grade"], "year": r["year"]},
                 {"average_score": _decimal(r.get("average_score")), "failed_share": _decimal(r.get("failed_share"))},
             )
 
@@ -298,6 +298,30 @@ class _MunicipalityLoader:
         counter = iter(range(1, 10_000))
         for s in p.get("sections", []):
             self.load_section(plan, s, None, clusters, counter)
+        self.load_indicators(plan, p)
+
+    def load_indicators(self, plan, p):
+        """The plan's indicators as the document words them; values only where it states a figure."""
+        for position, i in enumerate(p.get("indicators", []), start=1):
+            indicator = self.upsert(
+                PlanIndicator,
+                {"plan": plan, "position": position},
+                {
+                    "name": i["name"],
+                    "kind": i["kind"],
+                    # Without a target the comparator compares nothing: the model's default stands in.
+                    "comparator": i.get("comparator") or PlanIndicator.Comparator.AT_LEAST,
+                    "target_value": _decimal(i.get("target_value")),
+                    "unit": i.get("unit", ""),
+                    "per_school": bool(i.get("per_school", True)),
+                },
+            )
+            for v in i.get("values", []):
+                self.upsert(
+                    IndicatorValue,
+                    {"indicator": indicator, "school": self.schools.get(v.get("school")), "period_start": _date(v["period_start"])},
+                    {"period_end": _date(v["period_end"]), "value": _decimal(v["value"]), "note": v.get("note", "")},
+                )
 
     def set_plan_schools(self, plan, p, clusters):
         """The plan's schools: as listed, else its clusters' schools, else the latest ШНОР list."""

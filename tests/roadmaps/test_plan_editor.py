@@ -151,9 +151,15 @@ def test_it_dates_a_schedule_activity_by_hand(cast, section, client):
 def test_it_makes_a_new_edition_and_supersedes_the_old_on_approval(cast, section, client):
     activity = f.ActivityFactory(section=section, content="Сетевое взаимодействие со школами-партнёрами")
     cast.cluster.activities.add(activity)
+    indicator = cast.plan.indicators.create(position=1, name="Доля педагогов, прошедших КПК", unit="%", target_value=100)
+    indicator.values.create(school=cast.school_a, period_start=cast.plan.period_start, period_end=cast.plan.period_end, value=80)
     client.force_login(cast.coordinator)
     response = client.post(reverse("roadmaps:plan_new_edition", args=[cast.plan.pk]))
     edition = Plan.objects.get(replaces=cast.plan)
+    copied_indicator = edition.indicators.get()
+    assert (copied_indicator.name, copied_indicator.target_value) == (indicator.name, 100)
+    assert list(copied_indicator.values.values_list("school", "value")) == [(cast.school_a.pk, 80)]
+    assert indicator.values.count() == 1  # the old edition keeps its own
     assert response.url == reverse("roadmaps:plan_detail", args=[edition.pk])
     assert edition.status == Plan.Status.DRAFT
     assert edition.sections.count() == cast.plan.sections.count()

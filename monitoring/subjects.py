@@ -154,3 +154,8 @@ def format_score(value, procedure=""):
     if procedure in ("oge", "vpr") and "." not in text:
         text = f"{value:.1f}"
     return text.replace(".", ",")
+
+
+def format_average(value):
+    """An average the portal computed: always two decimals, so «3,80» sits beside «3,63», not «3,8»."""
+    return "" if value is None else f"{Decimal(value):.2f}".replace(".", ",")

@@ -17,7 +17,7 @@ from schools.access import can_manage, get_school_for_user
 
 from .. import charts
 from ..results_selectors import school_results as school_results_series
-from ..subjects import DEFAULT_GRADE, format_score
+from ..subjects import DEFAULT_GRADE, format_average, format_score
 
 SCHOOL_COLOR = "#0b5ed7"
 MUNICIPALITY_COLOR = "#9a5b00"
@@ -141,7 +141,7 @@ def _rows(series):
             ResultRow(
                 year=point.year,
                 score=_score_text(point, series.procedure),
-                municipality=format_score(ref.municipality, series.procedure),
+                municipality=format_average(ref.municipality) if ref.municipality_computed else format_score(ref.municipality, series.procedure),
                 municipality_computed=ref.municipality is not None and ref.municipality_computed,
                 region=format_score(ref.region, series.procedure),
                 participants="" if point.participants is None else str(point.participants),

@@ -5,6 +5,7 @@ import pytest
 from monitoring.subjects import (
     SUBJECTS,
     canonical_subject,
+    format_average,
     format_score,
     is_below_threshold,
     scale_for,
@@ -88,3 +89,8 @@ def test_it_prints_scores_as_the_source_tables_do(value, procedure, printed):
 
 def test_it_prints_nothing_for_no_score():
     assert format_score(None, "ege") == ""
+
+
+def test_it_prints_computed_averages_with_two_decimals():
+    assert [format_average(Decimal(v)) for v in ("3.8", "3.63", "65.25")] == ["3,80", "3,63", "65,25"]
+    assert format_average(None) == ""

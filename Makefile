@@ -36,3 +36,22 @@ test: check
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache
+
+# Load test on PostgreSQL (bench/README.md): its own database, seeded once, gunicorn and locust.
+.PHONY: bench
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench: install $(VENV)/.bench-installed
+	$(PY) bench/run.py
+
+# Back up and restore (README «Эксплуатация»): the database of DATABASE_URL and the files, with checksums.
+.PHONY: backup restore
+BACKUP_DIR ?= backups
+backup: install
+	$(PY) manage.py backup --output $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Укажите копию: make restore BACKUP=backups/<время>"; exit 2; }
+	$(PY) manage.py restore $(BACKUP) $(if $(FORCE),--force)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Person, PersonRole, User
+from .models import LoginEvent, Person, PersonRole, User
 
 
 class PersonRoleInline(admin.TabularInline):
@@ -41,3 +41,29 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     @admin.display(description="имя")
     def display_name(self, obj):
         return obj.display_name
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    """The login log: read, searched and filtered; written only by accounts/audit.py."""
+
+    list_display = ("at", "kind", "username", "user", "ip_address", "user_agent_short")
+    list_filter = ("kind", "at")
+    search_fields = ("username", "ip_address", "user_agent")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    readonly_fields = ("at", "kind", "user", "username", "ip_address", "user_agent")
+
+    @admin.display(description="браузер")
+    def user_agent_short(self, obj):
+        return obj.user_agent[:80]
+
+    # An audit log nobody can edit or thin out from the portal.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

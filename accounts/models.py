@@ -145,3 +145,35 @@ class User(AbstractUser):
         if self.person_id:
             return self.person.short_name
         return self.get_full_name() or self.username
+
+
+class LoginEvent(models.Model):
+    """One sign-in, sign-out or refused sign-in: who (or which name was tried), from where, when.
+
+    Written from Django's auth signals (accounts/audit.py), so every way in — the login page,
+    the admin's login — is recorded; there is no history model: a log is never edited.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "вход"
+        LOGOUT = "logout", "выход"
+        FAILED = "failed", "неудачная попытка входа"
+        LOCKED_OUT = "locked_out", "попытка входа при блокировке"
+
+    kind = models.CharField("событие", max_length=20, choices=Kind.choices)
+    at = models.DateTimeField("когда", auto_now_add=True, db_index=True)
+    # SET_NULL: the log outlives the account it mentions.
+    user = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="учётная запись"
+    )
+    username = models.CharField("имя пользователя (введённое)", max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    user_agent = models.CharField("браузер (User-Agent)", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "событие входа"
+        verbose_name_plural = "журнал входов"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d.%m.%Y %H:%M:%S} · {self.get_kind_display()} · {self.username}"

@@ -8,9 +8,28 @@ its local clock shows the configured send hour (8:00 by default), so Omsk (UTC+6
 * overdue more than N days (escalation) — also the school's curator; more than 2N — the coordinators.
 
 Each letter lists, once per point: returned for rework, overdue (with days), due today, due in
-the next days; then the escalated points of others. Sending is idempotent: a (user, local date)
-row is claimed in its own transaction before the letter goes, so a second run on the same day —
-a retried task, a beat that fired twice — finds the row and sends nothing (HC sendreports).
+the next days; then the escalated points of others.
+
+Exactly one letter per person and local day, whatever dies when (HC sendreports, made crash-safe):
+
+1. the (user, day) DigestLog row is created, committed, unsent — the day's letter is owed;
+2. in one transaction the row is locked (SELECT … FOR UPDATE, sent_at IS NULL), the letter is
+   handed to the mail server up to the dot that ends it (schnor_portal/emails.py), sent_at is set,
+   and the transaction commits;
+3. the dot goes: the mail server delivers the letter.
+
+A worker killed before the commit leaves the row unsent (PostgreSQL rolls the transaction back
+when the connection drops) and the mail server drops the unfinished letter; the next run sends it.
+A second worker running the same digest at the same time — a redelivered task, a beat that fired
+twice — waits on the lock and then finds the row sent. Every hourly run from the send hour to the
+end of the local day sends what is still owed, so a letter missed at eight (Redis down, the worker
+killed, a failed send) goes at the next hour.
+
+What no design removes (the mail server and PostgreSQL cannot commit together) is a kill while the
+COMMIT is on its way: the row is sent, the dot is not, the letter is lost. That window is kept to
+one local round trip: the transaction commits without waiting for the WAL flush
+(synchronous_commit off for it alone), which a PostgreSQL crash — not a worker's — could undo, and
+then the letter goes again with the same Message-ID (fixed per person and day), recognisable as a copy.
 """
 
 import datetime
@@ -20,14 +39,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from urllib.parse import urlsplit
+
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from schnor_portal.emails import letter_prepare
 from schools.access import current_assignment_q
 from schools.models import CuratorAssignment, Municipality
 
@@ -101,7 +123,8 @@ class Digest:
 
 @dataclass
 class SendReport:
-    municipalities: list = field(default_factory=list)
+    municipalities: list = field(default_factory=list)  # at their send hour (or forced)
+    late: list = field(default_factory=list)  # past it today: only letters still owed go
     sent: int = 0
     already_sent: int = 0
     without_email: int = 0
@@ -193,43 +216,71 @@ def _message(digest: Digest) -> EmailMultiAlternatives:
     subject = f"Портал ШНОР: контрольные точки на {context['date']}"
     text = render_to_string("monitoring/email/digest.txt", context)
     html = render_to_string("monitoring/email/digest.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[digest.email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[digest.email], headers={"Message-ID": _message_id(digest)}
+    )
     message.attach_alternative(html, "text/html")
     return message
 
 
-def _claim(digest: Digest) -> DigestLog | None:
-    """Insert the (user, day) row in its own transaction; None when someone already did today."""
-    try:
-        with transaction.atomic():
-            return DigestLog.objects.create(user=digest.user, local_date=digest.local_date, items=digest.size)
-    except IntegrityError:
-        return None
+def _message_id(digest: Digest) -> str:
+    """The same for every attempt at one person's letter of one day, so a repeat is recognisable."""
+    host = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return f"<digest-{digest.user.pk}-{digest.local_date:%Y%m%d}@{host}>"
 
 
 def digest_send(digest: Digest, report: SendReport):
+    """Send one person's letter of the day unless it has gone; see the module docstring for the order.
+
+    Call it outside any transaction (the task and the command do): the commit in step 2 must be a
+    real one before the letter's final dot goes.
+    """
     if not digest.email:
         report.without_email += 1
         log.info("Сводка для %s не отправлена: нет адреса эл. почты", digest.user.username)
         return
-    claim = _claim(digest)
-    if claim is None:
-        report.already_sent += 1
-        return
+    # Step 1, committed on its own: the row to lock exists; a concurrent run gets the same row.
+    DigestLog.objects.get_or_create(user=digest.user, local_date=digest.local_date, defaults={"items": digest.size})
+    letter = None
+    sent_at = timezone.now()
     try:
-        _message(digest).send()
+        with transaction.atomic():
+            claim = (
+                DigestLog.objects.select_for_update()
+                .filter(user=digest.user, local_date=digest.local_date, sent_at__isnull=True)
+                .first()
+            )
+            if claim is None:
+                report.already_sent += 1
+                return
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            letter = letter_prepare(_message(digest))
+            claim.sent_at = sent_at
+            claim.items = digest.size
+            claim.save(update_fields=["sent_at", "items"])
+        letter.finish()
     except Exception:
-        # Give the day back, so a retry of the task can send this letter.
-        claim.delete()
+        if letter is not None:
+            letter.abort()
+        # The letter did not go (or the server refused it after the dot): give the day back, so
+        # the task's retry or the next hourly run sends it. A row another run has sent stays.
+        DigestLog.objects.filter(user=digest.user, local_date=digest.local_date).filter(
+            Q(sent_at__isnull=True) | Q(sent_at=sent_at)
+        ).delete()
         report.failed += 1
         log.exception("Сводка для %s не отправлена", digest.user.username)
         return
-    DigestLog.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
     report.sent += 1
 
 
 def digests_send(*, now: datetime.datetime | None = None, force=False, municipality_ids=None) -> SendReport:
-    """Send the digests of every municipality whose local hour is its send hour (all of them with force)."""
+    """Send what is owed of today's digests in every municipality whose local clock has reached its send hour.
+
+    Without `force` a municipality is looked at from its send hour until its local midnight, so
+    letters a failure held back at the send hour go at the next hourly run; with `force`, now.
+    """
     now = now or timezone.now()
     report = SendReport()
     municipalities = Municipality.objects.select_related("reminder_settings").order_by("name")
@@ -238,11 +289,19 @@ def digests_send(*, now: datetime.datetime | None = None, force=False, municipal
     for municipality in municipalities:
         rs = reminder_settings_for(municipality)
         local = now.astimezone(zoneinfo.ZoneInfo(municipality.time_zone))
-        if not rs.enabled or (not force and local.hour != rs.send_hour):
+        if not rs.enabled or (not force and local.hour < rs.send_hour):
             continue
-        report.municipalities.append(municipality.name)
-        for digest in digests_for_municipality(
-            municipality=municipality, local_date=local.date(), reminder_settings=rs
-        ):
-            digest_send(digest, report)
+        (report.municipalities if force or local.hour == rs.send_hour else report.late).append(municipality.name)
+        local_date = local.date()
+        # Those whose letter went: counted without a lock or a query each (runs repeat hourly).
+        sent = set(
+            DigestLog.objects.filter(
+                user__municipality=municipality, local_date=local_date, sent_at__isnull=False
+            ).values_list("user_id", flat=True)
+        )
+        for digest in digests_for_municipality(municipality=municipality, local_date=local_date, reminder_settings=rs):
+            if digest.user.pk in sent:
+                report.already_sent += 1
+            else:
+                digest_send(digest, report)
     return report

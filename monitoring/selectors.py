@@ -11,7 +11,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from roadmaps.models import ActivityExecutor, ExecutorLevel
+from roadmaps.models import Activity, ActivityExecutor, ExecutorLevel
 from schools.access import (
     can_record_visit,
     visible_control_points,
@@ -19,13 +19,16 @@ from schools.access import (
     visible_schools,
     visible_visits,
 )
+from schools.models import School
 
+from .dashboard_figures import point_sums
 from .filters import OPEN_STATUSES, ControlPointFilter
 from .models import ControlPoint, ControlPointComment, DueDateChangeRequest, Evidence, MonitoringVisit, Notification
 
 Status = ControlPoint.Status
 IN_WORK_STATUSES = (Status.IN_PROGRESS, Status.SUBMITTED, Status.REWORK)
 DUE_SOON_DAYS = 14
+REQUESTS_LIMIT = 50
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -94,6 +97,18 @@ class PointGroup:
     title: str
     points: list = field(default_factory=list)
     expanded: bool = True
+    total: int = 0
+    # The register filter that lists the whole group, when it holds more than the page shows.
+    query: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.points)
+
+
+# Cards a group of «Моя школа» shows; a folded group fewer, as it is opened less often.
+GROUP_LIMIT = 20
+FOLDED_GROUP_LIMIT = 10
 
 
 def _card_rows(queryset):
@@ -113,32 +128,54 @@ def _card_rows(queryset):
 
 
 def school_points_for_user(*, user, school, filters=None, today=None):
-    """The school's control points for «Моя школа», filtered and grouped by what needs doing first."""
+    """The school's control points for «Моя школа», filtered and grouped by what needs doing first.
+
+    A school has hundreds of points over a plan's years: each group shows its first cards and
+    says how many more the register holds. The grouping reads three columns of every point; only
+    the cards shown are loaded with what a card displays.
+    """
     today = today or timezone.localdate()
-    base = _card_rows(visible_control_points(user).filter(school=school))
-    filterset = ControlPointFilter(filters or {}, queryset=base, user=user, today=today)
+    points = visible_control_points(user).filter(school=school)
+    filterset = ControlPointFilter(filters or {}, queryset=points, user=user, today=today)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    open_statuses = "&".join(f"status={s}" for s in OPEN_STATUSES)
     groups = {
-        "overdue": PointGroup("overdue", "Просрочено"),
-        "soon": PointGroup("soon", f"Срок в ближайшие {DUE_SOON_DAYS} дней"),
-        "later": PointGroup("later", "Позже", expanded=False),
-        "done": PointGroup("done", "Выполнено", expanded=False),
-        "cancelled": PointGroup("cancelled", "Отменено", expanded=False),
+        "overdue": PointGroup("overdue", "Просрочено", query="overdue=yes"),
+        "soon": PointGroup(
+            "soon",
+            f"Срок в ближайшие {DUE_SOON_DAYS} дней",
+            query=f"due_from={today.isoformat()}&due_to={soon.isoformat()}&{open_statuses}",
+        ),
+        "later": PointGroup(
+            "later", "Позже", expanded=False, query=f"due_from={(soon + datetime.timedelta(days=1)).isoformat()}&{open_statuses}"
+        ),
+        "done": PointGroup("done", "Выполнено", expanded=False, query="status=done&sort=-due"),
+        "cancelled": PointGroup("cancelled", "Отменено", expanded=False, query="status=cancelled"),
     }
-    for cp in decorate(list(filterset.qs), today):
-        if cp.status == Status.DONE:
+    members = {key: [] for key in groups}
+    for pk, status, due_date in filterset.qs.values_list("pk", "status", "due_date"):
+        if status == Status.DONE:
             key = "done"
-        elif cp.status == Status.CANCELLED:
+        elif status == Status.CANCELLED:
             key = "cancelled"
-        elif cp.due_date < today:
+        elif due_date < today:
             key = "overdue"
-        elif cp.due_date <= soon:
+        elif due_date <= soon:
             key = "soon"
         else:
             key = "later"
-        groups[key].points.append(cp)
-    groups["done"].points.sort(key=lambda cp: (cp.due_date, cp.pk), reverse=True)
-    return filterset, [g for g in groups.values() if g.points or g.key in ("overdue", "soon")]
+        members[key].append((due_date, pk))
+    members["done"].sort(reverse=True)
+    shown = {
+        key: [pk for _, pk in rows[: GROUP_LIMIT if groups[key].expanded else FOLDED_GROUP_LIMIT]]
+        for key, rows in members.items()
+    }
+    wanted = [pk for ids in shown.values() for pk in ids]
+    cards = {cp.pk: cp for cp in decorate(list(_card_rows(ControlPoint.objects.filter(pk__in=wanted))), today)}
+    for key, group in groups.items():
+        group.total = len(members[key])
+        group.points = [cards[pk] for pk in shown[key]]
+    return filterset, [g for g in groups.values() if g.total or g.key in ("overdue", "soon")]
 
 
 def control_point_card(control_point: ControlPoint, today=None) -> ControlPoint:
@@ -158,18 +195,23 @@ def curator_home_for_user(*, user, today=None) -> dict:
     )
     for school in schools:
         school.percent_done = _percent(school.done, school.total)
+    # The oldest reports first, a page of them; only a queue longer than that is counted apart.
+    submitted = visible_control_points(user).filter(status=Status.SUBMITTED)
     queue = decorate(
-        list(
-            _card_rows(visible_control_points(user).filter(status=Status.SUBMITTED)).order_by(
-                F("submitted_at").asc(nulls_last=True), "due_date", "pk"
-            )
-        ),
+        list(_card_rows(submitted).order_by(F("submitted_at").asc(nulls_last=True), "due_date", "pk")[:GROUP_LIMIT]),
         today,
     )
+    queue_total = submitted.count() if len(queue) == GROUP_LIMIT else len(queue)
     visits = list(
         visible_visits(user).select_related("school", "visitor").order_by("-date", "-pk")[:10]
     )
-    return {"schools": schools, "queue": queue, "visits": visits, "today": today}
+    return {
+        "schools": schools,
+        "queue": queue,
+        "queue_total": queue_total,
+        "visits": visits,
+        "today": today,
+    }
 
 
 # --- coordinator's «Контроль исполнения» --------------------------------------------------------
@@ -188,6 +230,7 @@ class Dashboard:
     due_soon: list
     due_soon_total: int
     requests: list
+    requests_total: int
     period_query: str
 
 
@@ -201,7 +244,11 @@ def _period_query(period_from, period_to):
 
 
 def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, due_soon_limit=15) -> Dashboard:
-    """Every figure of the dashboard in nine queries; each figure has the register filter behind it."""
+    """Every figure of the dashboard; each figure has the register filter behind it.
+
+    The counts come from `dashboard_figures.point_sums` (one pass over the points, cached per
+    municipality); the labels from small queries on schools, plans and executors.
+    """
     today = today or timezone.localdate()
     base = visible_control_points(user)
     if period_from:
@@ -209,16 +256,25 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
     if period_to:
         base = base.filter(due_date__lte=period_to)
     counts = control_point_counts(today)
-
-    totals = base.aggregate(
-        **counts,
-        needs_decision=Count("pk", filter=Q(needs_decision=True)),
-        rescheduled=Count("pk", filter=Q(original_due_date__isnull=False) & ~Q(original_due_date=F("due_date"))),
+    keys = list(counts)
+    sums = point_sums(
+        user=user,
+        base=base,
+        counts={
+            **counts,
+            "needs_decision": Count("pk", filter=Q(needs_decision=True)),
+            "rescheduled": Count("pk", filter=Q(original_due_date__isnull=False) & ~Q(original_due_date=F("due_date"))),
+        },
+        cache_key=f"{today.isoformat()}:{period_from or ''}:{period_to or ''}",
     )
+
+    totals = dict(sums.totals)
     totals["percent_done"] = _percent(totals["done"], totals["total"])
 
-    by_school = list(
-        base.values("school_id", "school__short_name").annotate(**counts).order_by(F("school__short_name").asc(nulls_last=True))
+    names = dict(School.objects.filter(pk__in=[pk for pk in sums.per_school if pk]).order_by().values_list("pk", "short_name"))
+    by_school = sorted(
+        ({"school_id": pk, "school__short_name": names.get(pk), **row} for pk, row in sums.per_school.items()),
+        key=lambda r: (r["school_id"] is None, r["school__short_name"] or "", r["school_id"] or 0),
     )
     by_level = {"school": 0, "municipality": 0}
     for row in by_school:
@@ -226,43 +282,59 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
         row["query"] = f"school={row['school_id']}" if row["school_id"] else "level=municipality"
         by_level["municipality" if row["school_id"] is None else "school"] += row["overdue"]
 
-    by_executor = list(
-        ActivityExecutor.objects.filter(level=ExecutorLevel.MUNICIPALITY)
-        .filter(activity__control_points__in=base.filter(school__isnull=True))
-        .values("name")
-        .annotate(**control_point_counts(today, prefix="activity__control_points__"))
-        .filter(overdue__gt=0)
-        .order_by("-overdue", "name")
+    per_executor = {}
+    executors = ActivityExecutor.objects.filter(
+        level=ExecutorLevel.MUNICIPALITY, activity_id__in=list(sums.per_municipal_activity)
+    )
+    for activity_id, name in executors.values_list("activity_id", "name"):
+        row = per_executor.setdefault(name, dict.fromkeys(keys, 0))
+        for key in keys:
+            row[key] += sums.per_municipal_activity[activity_id][key]
+    by_executor = sorted(
+        ({"name": name, **row} for name, row in per_executor.items() if row["overdue"] > 0),
+        key=lambda r: (-r["overdue"], r["name"]),
     )
 
-    by_section = list(
-        base.values(
-            "activity__section_id",
-            "activity__section__number",
-            "activity__section__title",
-            "activity__section__plan__period_start",
-            "activity__section__plan__period_end",
-        )
-        .annotate(**counts)
-        .order_by("activity__section__plan__period_start", "activity__section__plan_id", "activity__section__position")
+    sections, section_order = {}, {}
+    activities = Activity.objects.filter(pk__in=list(sums.per_activity)).values_list(
+        "pk", "section_id", "section__number", "section__title", "section__position", "section__plan_id",
+        "section__plan__period_start", "section__plan__period_end",
     )
+    for pk, section_id, number, title, position, plan_id, start, end in activities:
+        row = sections.get(section_id)
+        if row is None:
+            row = sections[section_id] = {
+                "activity__section_id": section_id,
+                "activity__section__number": number,
+                "activity__section__title": title,
+                "activity__section__plan__period_start": start,
+                "activity__section__plan__period_end": end,
+                **dict.fromkeys(keys, 0),
+            }
+            section_order[section_id] = (start, plan_id, position)
+        for key in keys:
+            row[key] += sums.per_activity[pk][key]
+    by_section = sorted(sections.values(), key=lambda r: section_order[r["activity__section_id"]])
     for row in by_section:
         row["percent_done"] = _percent(row["done"], row["total"])
         row["query"] = f"section={row['activity__section_id']}"
 
-    by_cluster = _cluster_rows(user, base, counts)
+    by_cluster = _cluster_rows(user, sums.per_school_plan, keys)
 
     soon_end = today + datetime.timedelta(days=DUE_SOON_DAYS)
     soon_qs = base.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon_end)
     due_soon = decorate(list(control_point_rows(soon_qs).order_by("due_date", "pk")[:due_soon_limit]), today)
 
-    requests = list(
-        DueDateChangeRequest.objects.filter(
-            status=DueDateChangeRequest.Status.REQUESTED, control_point__in=visible_control_points(user)
-        )
-        .select_related("control_point", "control_point__activity", "control_point__school", "requested_by", "requested_by__person")
-        .order_by("requested_at", "pk")
+    # The oldest requests first, a page of them; only a longer list is counted apart (a region's).
+    open_requests = DueDateChangeRequest.objects.filter(
+        status=DueDateChangeRequest.Status.REQUESTED, control_point__in=visible_control_points(user)
     )
+    requests = list(
+        open_requests.select_related(
+            "control_point", "control_point__activity", "control_point__school", "requested_by", "requested_by__person"
+        ).order_by("requested_at", "pk")[:REQUESTS_LIMIT]
+    )
+    requests_total = open_requests.count() if len(requests) == REQUESTS_LIMIT else len(requests)
     return Dashboard(
         today=today,
         period_from=period_from,
@@ -276,31 +348,26 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
         due_soon=due_soon,
         due_soon_total=totals["due_soon"],
         requests=requests,
+        requests_total=requests_total,
         period_query=_period_query(period_from, period_to),
     )
 
 
-def _cluster_rows(user, base, counts):
-    """Completion per cluster: the points of the cluster's schools in the cluster's plan (two queries)."""
+def _cluster_rows(user, per_school_plan, keys):
+    """Completion per cluster: the points of the cluster's schools in the cluster's plan."""
     memberships = list(
         ClusterMembership.objects.filter(cluster__plan__in=visible_plans(user))
         .select_related("cluster", "cluster__plan")
         .order_by("-cluster__plan__period_start", "cluster__plan_id", "cluster__number")
     )
-    if not memberships:
-        return []
-    per_school_plan = {
-        (row["school_id"], row["activity__section__plan_id"]): row
-        for row in base.filter(school__isnull=False).values("school_id", "activity__section__plan_id").annotate(**counts)
-    }
     rows = {}
     for membership in memberships:
         cluster = membership.cluster
-        row = rows.setdefault(cluster.pk, {"cluster": cluster, "schools": 0, **{k: 0 for k in counts}})
+        row = rows.setdefault(cluster.pk, {"cluster": cluster, "schools": 0, **dict.fromkeys(keys, 0)})
         row["schools"] += 1
         found = per_school_plan.get((membership.school_id, cluster.plan_id))
         if found:
-            for key in counts:
+            for key in keys:
                 row[key] += found[key]
     result = list(rows.values())
     for row in result:

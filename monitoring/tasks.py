@@ -7,12 +7,15 @@ from celery import shared_task
 from .reminders import digests_send
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=600)
+# acks_late + reject_on_worker_lost: the broker keeps the task until it has finished, so a worker
+# killed in the middle of the digest hands it to the next worker (or to itself after a restart,
+# once CELERY_VISIBILITY_TIMEOUT passes). The digest sends each letter once however often it runs.
+@shared_task(bind=True, max_retries=3, default_retry_delay=600, acks_late=True, reject_on_worker_lost=True)
 def send_digests_task(self, now: str | None = None, force: bool = False, municipality_ids: list[int] | None = None):
-    """Hourly: send the morning digests of the municipalities where it is now the send hour.
+    """Hourly: send what is owed of the morning digests in the municipalities past their send hour.
 
     `now` (ISO 8601 with offset) is for a replay and for tests; letters that failed to go are
-    retried later, and the (user, day) claim keeps the others from going twice.
+    retried later, and the (user, day) row keeps the others from going twice.
     """
     moment = datetime.datetime.fromisoformat(now) if now else None
     report = digests_send(now=moment, force=force, municipality_ids=municipality_ids)
@@ -20,6 +23,7 @@ def send_digests_task(self, now: str | None = None, force: bool = False, municip
         raise self.retry()
     return {
         "municipalities": report.municipalities,
+        "late": report.late,
         "sent": report.sent,
         "already_sent": report.already_sent,
         "without_email": report.without_email,

@@ -299,12 +299,13 @@ def order_point_return(*, point: OrderPoint, user) -> OrderPoint:
 
 
 def report_file_request(*, owner, kind, period_start, period_end, school=None, plan=None) -> ReportFile:
-    from .tasks import report_file_render_task
+    from .tasks import report_file_enqueue
 
     report_file = ReportFile(owner=owner, kind=kind, school=school, plan=plan, period_start=period_start, period_end=period_end)
     report_file.full_clean()
     report_file.save()
-    transaction.on_commit(lambda: report_file_render_task.delay(report_file.pk))
+    # With the queue down the row stays pending and reports/tasks.py queues it later.
+    transaction.on_commit(lambda: report_file_enqueue(report_file))
     return report_file
 
 

@@ -133,6 +133,10 @@ _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ITEM_TOKENS = frozenset({"iso", "num", "short", "dm", "ord", "yend", "mon"})
 _SCHOOL_YEAR = "school year"  # marks a bare «2023/2024 учебный год» among bare calendar years
 _MAX_YEAR_RUN = 200  # «Октябрь 1900–2199» must not fan out into hundreds of windows
+# Chains of ordinals and years («1-1-1-…», «I и II и …») cost the token grammar time quadratic in
+# the text's length: 10,000 characters took 8 s (a DoS through the deadline preview). A deadline
+# is stored in 500 characters (Activity.deadline_text); anything far longer is not a deadline.
+MAX_TEXT_LENGTH = 1000
 
 
 # --- calendar helpers ------------------------------------------------------------------------
@@ -562,7 +566,7 @@ def _parse(text, ps, pe, school_quarters):
 
 def parse_deadline(text: str, period_start: date, period_end: date, school_quarters=None) -> Deadline:
     """Kind and (start, due) windows of a deadline phrase, read against the plan's period."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_LENGTH:
         return UNKNOWN
     # datetime is a date subclass but does not compare with date; a stray one must not raise.
     if isinstance(period_start, datetime):

@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from schools.access import visible_plans
 
-from .models import Activity, ActivityExecutor, Plan, PlanSection
+from .models import Activity, Plan, PlanSection
 
 
 def plan_list_for_user(*, user) -> QuerySet[Plan]:
@@ -20,17 +20,13 @@ def plan_table(*, plan: Plan, cluster=None) -> list[dict]:
     With a cluster, only what concerns it: its own tables and activities addressed to it (the
     per-cluster view of 000_b4835e37d9334ce8.txt).
     """
+    # The table prints the executors as written (executors_text); the split ones are not read here.
+    # An activity's clusters matter only to the view of one cluster.
+    activities = Activity.objects.order_by("position")
+    if cluster is not None:
+        activities = activities.prefetch_related("clusters")
     sections = list(
-        plan.sections.select_related("cluster")
-        .prefetch_related(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.order_by("position").prefetch_related(
-                    Prefetch("executor_set", queryset=ActivityExecutor.objects.order_by("position")), "clusters"
-                ),
-            )
-        )
-        .order_by("position")
+        plan.sections.select_related("cluster").prefetch_related(Prefetch("activities", queryset=activities)).order_by("position")
     )
     children: dict[int | None, list[PlanSection]] = {}
     for section in sections:

@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.send_digests_task",
         "schedule": crontab(minute=0),
     },
+    # Reports ordered while the queue was down, queued again once it is back (reports/tasks.py).
+    "reports-resume-waiting": {
+        "task": "reports.tasks.report_files_resume_task",
+        "schedule": crontab(minute="*/2"),
+    },
 }

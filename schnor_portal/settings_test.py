@@ -19,3 +19,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # each other's locks instead of failing with «database table is locked».
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"schnor-test-{os.getpid()}.sqlite3")}  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405
+# The test client speaks plain HTTP: no redirect to HTTPS and no HSTS in tests (production
+# defaults are checked by tests/faults/test_check_deploy.py in a subprocess).
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

@@ -16,3 +16,6 @@ urlpatterns = [
     path("indicators/", include("monitoring.urls_indicators")),
     path("admin/", admin.site.urls),
 ]
+
+# Russian error pages that need no database; 503 while PostgreSQL is away (schnor_portal/errors.py).
+handler500 = "schnor_portal.errors.server_error"

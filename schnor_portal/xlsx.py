@@ -1,6 +1,7 @@
 """Excel in and out, once for every app: export a table, open an upload without trusting it."""
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -14,6 +15,17 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# openpyxl (outside read-only mode) and python-docx build the whole document in memory: a 330 KB
+# .docx with 1,000,000 table cells took 13 s and 750 MB, a 2.3 MB .xlsx with as many cells 17 s
+# and 600 MB, before any row limit could refuse them (bench/faults/import_budgets.py). The costly
+# elements are counted in the compressed stream first. A plan, a list or a municipality's results
+# is a few thousand cells.
+MAX_DOCUMENT_ELEMENTS = 100_000
+_COSTLY_PARTS = (
+    (lambda name: name.startswith("xl/worksheets/") and name.endswith(".xml"), re.compile(rb"<(?:\w+:)?c[\s>/]"), "ячеек"),
+    (lambda name: name == "word/document.xml", re.compile(rb"<(?:\w+:)?p[\s>/]"), "абзацев и ячеек таблиц"),
+)
+_TAG_TAIL = 32  # longer than any tag counted, so none is cut between two chunks
 
 
 class XlsxError(ValueError):
@@ -103,7 +115,38 @@ def check_zip_upload(data: bytes, *, what: str = "файл Excel (.xlsx)") -> li
         raise XlsxError(f"Это не {what}: он повреждён, защищён паролем или сохранён в другом формате.")
     if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
         raise XlsxError("Файл слишком сложный для загрузки: разбейте его на части.")
+    _check_elements(data, members)
     return members
+
+
+def _check_elements(data: bytes, members: list[zipfile.ZipInfo]) -> None:
+    counts = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            for is_costly, pattern, what in _COSTLY_PARTS:
+                if not is_costly(member.filename):
+                    continue
+                try:
+                    with archive.open(member) as stream:
+                        counts[what] = counts.get(what, 0) + _count(stream, pattern)
+                except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError):
+                    return  # a broken or encrypted member: the reader says so in its own words
+                if counts[what] > MAX_DOCUMENT_ELEMENTS:
+                    raise XlsxError(
+                        f"Файл слишком большой для загрузки: в нём больше {MAX_DOCUMENT_ELEMENTS:,} {what}".replace(",", " ")
+                        + ". Оставьте в нём только нужную таблицу или разбейте его на части."
+                    )
+
+
+def _count(stream, pattern) -> int:
+    count, tail = 0, b""
+    while chunk := stream.read(1 << 20):
+        block = tail + chunk
+        cut = max(0, len(block) - _TAG_TAIL)
+        # A tag starting in the last bytes is counted with the next chunk, where it is whole.
+        count += sum(1 for m in pattern.finditer(block) if m.start() < cut)
+        tail = block[cut:]
+    return count + len(pattern.findall(tail))
 
 
 def open_workbook(uploaded) -> openpyxl.Workbook:

@@ -43,7 +43,7 @@ def my_school(request):
             "groups": groups,
             "today": today,
             "due_soon_days": DUE_SOON_DAYS,
-            "count": sum(len(g.points) for g in groups),
+            "count": sum(g.total for g in groups),
             "is_own": user.role == Role.DIRECTOR,
         },
     )

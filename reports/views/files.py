@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,6 +15,14 @@ from ..models import ReportFile
 from ..services import report_file_request
 
 
+# Said when the queue (Redis) did not take the order: reports/tasks.py queues it again within minutes.
+QUEUE_DOWN = (
+    "Заказ принят, но очередь фоновых задач сейчас недоступна: отчёт будет сформирован автоматически, "
+    "как только она заработает (обычно в течение нескольких минут). Страницу можно закрыть — "
+    "отчёт появится среди последних отчётов на странице заказа."
+)
+
+
 def _default_period(today):
     start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     return {"period_start": start, "period_end": datetime.date(start.year + 1, 8, 31)}
@@ -23,6 +32,8 @@ def _request_page(request, *, kind, subject, period, **objects):
     form = ReportForm(request.POST or None, initial=period)
     if request.method == "POST" and form.is_valid():
         report_file = report_file_request(owner=request.user, kind=kind, **form.cleaned_data, **objects)
+        if getattr(report_file, "queued", None) is False:
+            messages.warning(request, QUEUE_DOWN)
         return redirect("reports:report_file_detail", pk=report_file.pk)
     recent = ReportFile.objects.filter(owner=request.user, kind=kind, **objects)[:5]
     return render(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from schnor_portal.dates import format_date, school_year_label
+from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
 
 from ..access import can_manage, get_school_for_user, managed_municipality, require_manage, visible_schools
@@ -50,7 +50,7 @@ def _sort_headers(sort):
 @login_required
 def school_list(request):
     filterset = school_filter_for_user(user=request.user, filters=request.GET)
-    page = Paginator(filterset.qs, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    page = TailFastPaginator(filterset.qs, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     schools = list(page.object_list)
     for school in schools:
         school.deficits = [

@@ -12,6 +12,7 @@ import email.policy
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -79,6 +80,8 @@ def worker(redis_url, tmp_path):
         "EMAIL_FILE_PATH": str(mail_dir),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PORTAL_BASE_URL": "https://shnor.example.ru",
+        # libpq names the worker's sessions, so the teardown can wait for exactly them to end.
+        "PGAPPNAME": queue,
     }
     celery = Path(sys.executable).with_name("celery")
     with open(log_path, "wb") as log:
@@ -96,6 +99,23 @@ def worker(redis_url, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        _end_sessions(queue)
+
+
+def _end_sessions(application_name):
+    """Wait until the worker's PostgreSQL sessions are gone, ending any that outlive the process.
+
+    A backend notices its client is gone only when it next reads from the socket; until then the
+    test database has «another session» and dropping it at the end of the run fails or waits.
+    """
+    query = "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()"
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(query, [application_name])
+            if not cursor.fetchall():
+                return
+            time.sleep(0.1)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) FROM ({query}) AS left_over", [application_name])
 
 
 @pytest.mark.django_db(transaction=True)

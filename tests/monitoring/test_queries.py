@@ -4,8 +4,10 @@ Queries of a request (named so that a new one has to be justified):
   session, user (municipality, person and school joined), the bell's unread count — 3 for every page;
   register: count, the page of rows, municipal executors of the rows (prefetch), and the panel's
     choices: plans, sections, clusters, schools, municipal executor names — 8;
-  dashboard: totals, by school, by executor, by section, cluster memberships, per school and plan
-    (clusters), the next 14 days, their municipal executors, due-date requests — 9.
+  dashboard: the stamp of the municipality's points (the key of its cached counts), the counts per
+    school and activity in one pass (none when cached: 8 then), school names, activities with their
+    sections and plans, municipal executors, cluster memberships, the next 14 days, their municipal
+    executors, due-date requests — 9.
 """
 
 import datetime
@@ -74,9 +76,11 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(cast, client, django_asse
 def test_my_school_and_the_curator_page_cost_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
     _points(cast, n)
     client.force_login(cast.director_a)
-    # the school, its points, their municipal executors, evidence, comments, open due-date
-    # requests; the panel's sections (the only choice list it shows).
-    with django_assert_num_queries(PAGE + 7):
+    # the school, its points (three columns, to group and count them), the cards shown with their
+    # municipal executors, evidence, comments, open due-date requests; the panel's sections (the
+    # only choice list it shows). One more than when every card was loaded: a group shows at most
+    # 30 cards, so the page no longer grows with the school's points.
+    with django_assert_num_queries(PAGE + 8):
         response = client.get(reverse("monitoring:my_school"))
     assert cast.cp_a.pk in [cp.pk for g in response.context["groups"] for cp in g.points]
     client.force_login(cast.curator)

@@ -24,10 +24,13 @@ class Command(BaseCommand):
         if moment is not None and moment.tzinfo is None:
             raise CommandError("Укажите пояс в --now, например +06:00.")
         report = digests_send(now=moment, force=force, municipality_ids=municipality)
-        if not report.municipalities:
+        if not report.municipalities and not report.late:
             self.stdout.write("Сейчас ни в одном муниципалитете не час рассылки.")
             return
+        where = f"Муниципалитеты: {', '.join(report.municipalities)}. " if report.municipalities else ""
+        if report.late:
+            where += f"Час рассылки уже прошёл (досылаются неотправленные): {', '.join(report.late)}. "
         self.stdout.write(
-            f"Муниципалитеты: {', '.join(report.municipalities)}. Отправлено писем: {report.sent}; "
+            f"{where}Отправлено писем: {report.sent}; "
             f"уже отправлено сегодня: {report.already_sent}; без адреса: {report.without_email}; ошибок: {report.failed}."
         )

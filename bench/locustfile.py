@@ -1,0 +1,241 @@
+"""What the portal's people do every day, for locust (headless, started by bench/run.py).
+
+Twenty logged-in users: six coordinators and two chairs read the dashboard, the filtered register
+(and its last page), a plan and school cards; four curators work through their review queue and
+accept reports; eight directors open «Моя школа» and save a report (now and then sending it to
+the curator). Forms are posted as the pages post them: htmx headers, the CSRF token, the version
+the page was built from. With BENCH_REGION=1 the region's viewer replaces one coordinator.
+
+Which accounts and pages to use comes from the JSON that run.py writes (BENCH_TARGETS); request
+names are the keys of the figures (`dashboard`, `register`, `plan_page`, …).
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+
+from locust import FastHttpUser, between, events, task
+
+TARGETS = json.loads(open(os.environ["BENCH_TARGETS"], encoding="utf-8").read())
+# Seconds a user spends on a page before the next action (BENCH_WAIT="min,max"): reading the
+# dashboard, choosing a filter, typing a report. 3–8 s is already busier than people at work;
+# "1,3" is the stress profile of bench/README.md.
+WAIT = tuple(float(x) for x in os.environ.get("BENCH_WAIT", "3,8").split(","))
+# The region's viewer (BENCH_REGION=1) reads 1.2 million points at once: not one of the daily tasks
+# the issue lists, measured apart (bench/README.md); it takes the place of one coordinator.
+REGION = os.environ.get("BENCH_REGION") == "1"
+URLS = TARGETS["urls"]
+PASSWORD = TARGETS["password"]
+HTMX = {"HX-Request": "true"}
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PAGE_LINK = re.compile(r"[?&;]page=(\d+)")
+REPORT_BUTTON = re.compile(r'hx-get="(/[^"]+/report/)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+SELECTED_STATUS = re.compile(r'<select name="status"[^>]*>.*?<option value="(\w+)"[^>]*selected', re.S)
+ACCEPT_FORM = re.compile(r'<form method="post" action="(/[^"]+/accept/)".*?name="version" value="(\d+)"', re.S)
+
+_accounts = {role: itertools.cycle(TARGETS[role]) for role in ("coordinators", "chairs", "curators", "directors", "region")}
+_logged_in = {"count": 0}
+
+REGISTER_FILTERS = (
+    "",
+    "?status=submitted",
+    "?overdue=yes",
+    "?status=planned&status=in_progress&overdue=no&sort=school",
+    "?level=municipality&sort=status",
+    "?late=yes&sort=-due",
+    "?rescheduled=yes",
+)
+
+
+@events.init_command_line_parser.add_listener
+def _arguments(parser):
+    parser.add_argument("--bench-users", type=int, default=20, help="users whose login completes the warm-up")
+
+
+class PortalUser(FastHttpUser):
+    abstract = True
+    wait_time = between(*WAIT)
+    role = ""
+
+    def on_start(self):
+        self.account = next(_accounts[self.role])
+        page = self.client.get(URLS["login"], name="login_page")
+        token = CSRF_INPUT.search(page.text).group(1)
+        with self.client.post(
+            URLS["login"],
+            data={"username": self.account["username"], "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="login",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"вход не удался: {response.status_code}")
+                return
+        _logged_in["count"] += 1
+        # Hashing twenty passwords is a burst of CPU no page pays for every day: the figures start
+        # once everyone is in.
+        if _logged_in["count"] == self.environment.parsed_options.bench_users:
+            self.environment.runner.stats.reset_all()
+
+    def csrf(self):
+        return next(cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken")
+
+    def page(self, url, name, headers=None):
+        """GET a page; anything but a 200 of the portal (a login page, an error) is a failure."""
+        with self.client.get(url, name=name, headers=headers, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                return None
+            if 'name="username"' in response.text and "/accounts/login/" in response.text:
+                response.failure("сессия потеряна: страница входа")
+                return None
+            return response.text
+
+    def post(self, url, data, name, saved):
+        """POST a form as htmx does; `saved` tells from the returned fragment that the change went in."""
+        data = {**data, "csrfmiddlewaretoken": self.csrf()}
+        with self.client.post(url, data=data, name=name, headers=HTMX, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif not any(mark in response.text for mark in saved):
+                response.failure("изменение не сохранено: " + re.sub(r"\s+", " ", response.text)[:300])
+
+    def register(self, name="register"):
+        """A filtered register, then (as often as not) its last page, as a user clicks through to it."""
+        query = random.choice(REGISTER_FILTERS)
+        if self.account.get("school_ids") and random.random() < 0.3:
+            query = f"?school={random.choice(self.account['school_ids'])}&sort=-due"
+        text = self.page(URLS["register"] + query, name)
+        pages = [int(n) for n in PAGE_LINK.findall(text or "")]
+        if pages and random.random() < 0.5:
+            joiner = "&" if query else "?"
+            self.page(URLS["register"] + query + f"{joiner}page={max(pages)}", name)
+
+
+class Coordinator(PortalUser):
+    role = "coordinators"
+    fixed_count = 5 if REGION else 6
+
+    @task(3)
+    def dashboard(self):
+        self.page(URLS["dashboard"], "dashboard")
+
+    @task(3)
+    def filtered_register(self):
+        self.register()
+
+    @task(2)
+    def plan_page(self):
+        self.page(self.account["plan"], "plan_page")
+
+    @task(2)
+    def school_card(self):
+        self.page(random.choice(self.account["schools"]), "school_card")
+
+
+class Chair(PortalUser):
+    role = "chairs"
+    fixed_count = 2
+
+    @task(3)
+    def dashboard(self):
+        self.page(URLS["dashboard"], "dashboard")
+
+    @task(1)
+    def filtered_register(self):
+        self.register()
+
+    @task(2)
+    def plan_page(self):
+        self.page(self.account["plan"], "plan_page")
+
+    @task(1)
+    def school_card(self):
+        self.page(random.choice(self.account["schools"]), "school_card")
+
+
+class Curator(PortalUser):
+    role = "curators"
+    fixed_count = 4
+
+    @task(3)
+    def review_queue(self):
+        self.page(URLS["curator_home"], "curator_home")
+
+    @task(2)
+    def accept(self):
+        text = self.page(URLS["curator_home"], "curator_home")
+        forms = ACCEPT_FORM.findall(text or "")
+        if forms:
+            url, version = random.choice(forms)
+            self.post(
+                url, {"version": version, "comment": "", "next": URLS["curator_home"]}, "curator_accept", ("Отчёт принят",)
+            )
+
+    @task(1)
+    def school_card(self):
+        self.page(random.choice(self.account["schools"]), "school_card")
+
+    @task(1)
+    def school_points(self):
+        self.page(f"{URLS['my_school']}?school={random.choice(self.account['school_ids'])}", "my_school")
+
+
+class Director(PortalUser):
+    role = "directors"
+    fixed_count = 8
+
+    @task(3)
+    def my_school(self):
+        self.page(URLS["my_school"], "my_school")
+
+    @task(2)
+    def save_report(self):
+        """«Заполнить отчёт» on a card: the form comes by htmx, is filled in and saved (sometimes sent)."""
+        text = self.page(URLS["my_school"], "my_school")
+        buttons = REPORT_BUTTON.findall(text or "")
+        if not buttons:
+            return
+        url = random.choice(buttons)
+        form = self.page(url, "report_form", headers=HTMX)
+        if not form:
+            return
+        data = {
+            "version": VERSION.search(form).group(1),
+            "report_text": "Проведено заседание ШМО, протокол размещён на сайте школы. Охвачено 24 обучающихся.",
+            "links": "",
+            "action": "submit" if random.random() < 0.25 else "save",
+        }
+        status = SELECTED_STATUS.search(form)
+        if status:
+            data["status"] = status.group(1)
+        if 'name="achieved_value"' in form:
+            data["achieved_value"] = "85"
+        # «сохранён, но не отправлен» (a target value missing) is a save too, as the page says.
+        self.post(url, data, "director_save", ('data-testid="notice"', "Отчёт сохранён"))
+
+    @task(1)
+    def school_card(self):
+        self.page(self.account["school"], "school_card")
+
+    @task(1)
+    def plan_page(self):
+        self.page(self.account["plan"], "plan_page")
+
+
+class RegionViewer(PortalUser):
+    abstract = not REGION
+    role = "region"
+    fixed_count = 1
+
+    @task(1)
+    def dashboard(self):
+        self.page(URLS["dashboard"], "region_dashboard")
+
+    @task(1)
+    def filtered_register(self):
+        self.register("region_register")

@@ -1,0 +1,274 @@
+"""`make bench`: the portal under load on PostgreSQL, as in production, and the in-process timings.
+
+Steps: the bench database (created and migrated if missing, seeded once with seed_scale up to a
+million control points), collectstatic, gunicorn (bench/gunicorn.conf.py, DEBUG=0), locust
+headless with 20 users (bench/locustfile.py), then the PDF, import and deadline timings in this
+process. Writes bench/results/latest.json; the last line on stdout is the JSON line of figures.
+
+Environment: BENCH_DB (schnor_bench), BENCH_PORT (8765), BENCH_DURATION seconds of load (300),
+BENCH_USERS (20), BENCH_WAIT (think time, "3,8" seconds), BENCH_REGION (1: the region's viewer
+among the users), BENCH_WORKERS (2 per core),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/9),
+BENCH_APP_DIR (the checkout gunicorn serves; by default this one — another one, e.g. an export of
+an earlier commit, gives the «before» figure of a change under the same load).
+"""
+
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+VENV_BIN = Path(sys.executable).parent
+MIN_POINTS = 1_000_000
+
+DB_NAME = os.environ.get("BENCH_DB", "schnor_bench")
+PORT = os.environ.get("BENCH_PORT", "8765")
+DURATION = int(os.environ.get("BENCH_DURATION", "300"))
+USERS = int(os.environ.get("BENCH_USERS", "20"))
+PG = "postgres://postgres@127.0.0.1:5432/"
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
+
+# Production settings from the environment (.env.example), with what a local HTTP run needs: in
+# production TLS ends at the proxy in front of gunicorn; here there is none, so no redirect to
+# https and cookies without «Secure»; the test client's host for the in-process timings.
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "schnor_portal.settings",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-9f3c1e7a2b6d4e8f0a1c3e5b7d9f2a4c6e8b0d2f",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DATABASE_URL": PG + DB_NAME,
+    "CONN_MAX_AGE": "60",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+    "STATIC_ROOT": str(ROOT / "artifacts" / "bench-static"),
+    "MEDIA_ROOT": str(ROOT / "artifacts" / "bench-media"),
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def say(text):
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+
+def ensure_database():
+    import psycopg
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+            say(f"создаю базу {DB_NAME}")
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def django_setup():
+    os.environ.update(BENCH_ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def ensure_seed():
+    from django.core.management import call_command
+
+    from monitoring.models import ControlPoint
+    from schnor_portal.scale.guard import seed_present
+
+    call_command("migrate", "--noinput", verbosity=0)
+    points = ControlPoint.objects.count()
+    if points >= MIN_POINTS:
+        say(f"в базе {points} контрольных точек: seed_scale не нужен")
+        return None
+    say(f"в базе {points} контрольных точек: строю данные seed_scale (40 × 30 × 3)")
+    started = time.monotonic()
+    call_command("seed_scale", *(["--flush"] if seed_present() else []))
+    return round(time.monotonic() - started)
+
+
+def write_targets(path: Path):
+    """Accounts and pages for locust: the first municipalities' people and their own pages."""
+    from django.urls import reverse
+
+    from accounts.models import Role, User
+    from roadmaps.models import Plan
+    from schnor_portal.scale.guard import seed_users
+    from schools.access import visible_schools
+
+    def plan_url(user):
+        plan = Plan.objects.filter(municipality_id=user.municipality_id, status=Plan.Status.APPROVED).first()
+        return reverse("roadmaps:plan_detail", args=[plan.pk])
+
+    def school_pages(user):
+        ids = list(visible_schools(user).order_by("pk").values_list("pk", flat=True))
+        return {"school_ids": ids, "schools": [reverse("schools:school_detail", args=[pk]) for pk in ids]}
+
+    users = seed_users().select_related("school").order_by("username")
+    by_role = {role: [u for u in users if u.role == role] for role in Role.values}
+    targets = {
+        "password": os.environ.get("BENCH_PASSWORD", "scale-demo"),
+        "urls": {
+            "login": reverse("accounts:login"),
+            "dashboard": reverse("monitoring:dashboard"),
+            "register": reverse("monitoring:register"),
+            "my_school": reverse("monitoring:my_school"),
+            "curator_home": reverse("monitoring:curator_home"),
+        },
+        "coordinators": [
+            {"username": u.username, "plan": plan_url(u), **school_pages(u)} for u in by_role[Role.COORDINATOR][:6]
+        ],
+        "chairs": [{"username": u.username, "plan": plan_url(u), **school_pages(u)} for u in by_role[Role.CHAIR][6:8]],
+        # The curators with the longest queues: each run accepts some of them, and a run after many
+        # others still finds reports to accept.
+        "curators": [{"username": u.username, **school_pages(u)} for u in _busiest_curators(by_role[Role.CURATOR], 4)],
+        "directors": [
+            {"username": u.username, "plan": plan_url(u), "school": reverse("schools:school_detail", args=[u.school_id])}
+            for u in by_role[Role.DIRECTOR][::37][:8]
+        ],
+        "region": [{"username": u.username} for u in by_role[Role.REGION][:1]],
+    }
+    path.write_text(json.dumps(targets, ensure_ascii=False, indent=1), encoding="utf-8")
+    return targets
+
+
+def _busiest_curators(curators, n):
+    from monitoring.models import ControlPoint
+    from schools.access import curator_school_ids
+
+    def queue(user):
+        return ControlPoint.objects.filter(status=ControlPoint.Status.SUBMITTED, school__in=curator_school_ids(user)).count()
+
+    return sorted(curators, key=lambda u: (-queue(u), u.username))[:n]
+
+
+def collectstatic():
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def start_gunicorn(log):
+    env = {**os.environ, **BENCH_ENV, "BENCH_PORT": PORT}
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "schnor_portal.wsgi:application"],
+        cwd=APP_DIR, env=env, stdout=log, stderr=log, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{PORT}/accounts/login/"
+    for _ in range(120):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn остановился при запуске (код {process.returncode}), см. {log.name}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit(f"gunicorn не ответил на {url} за минуту")
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def run_locust(targets_path: Path, csv_prefix: Path, log):
+    env = {**os.environ, "BENCH_TARGETS": str(targets_path)}
+    command = [
+        str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+        "--users", str(USERS), "--spawn-rate", "10", "--run-time", f"{DURATION}s",
+        "--host", f"http://127.0.0.1:{PORT}", "--csv", str(csv_prefix), "--csv-full-history", "--only-summary",
+        "--bench-users", str(USERS), "--stop-timeout", "10",
+    ]
+    # Exit code 1 means «some requests failed»: the figures say how many, it is not a crash.
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"locust завершился с кодом {result.returncode}, см. {log.name}")
+
+
+def main():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from figures import error_rate, missed_targets, p95_figures, read_failures, read_stats
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    ensure_database()
+    django_setup()
+    from django.db import connections
+
+    from accounts.models import User
+    from inprocess import deadline_phrases_per_second, import_preview_seconds, order_pdf_seconds
+    from monitoring.models import ControlPoint
+
+    seed_seconds = ensure_seed()
+    say("collectstatic")
+    collectstatic()
+    targets_path = RESULTS / "targets.json"
+    targets = write_targets(targets_path)
+    points = ControlPoint.objects.count()
+    connections.close_all()
+
+    load_before = os.getloadavg()
+    csv_prefix = RESULTS / "locust"
+    with open(RESULTS / "gunicorn.log", "w") as gunicorn_log, open(RESULTS / "locust.log", "w") as locust_log:
+        say(f"gunicorn на порту {PORT}")
+        server = start_gunicorn(gunicorn_log)
+        try:
+            say(f"locust: {USERS} пользователей, {DURATION} с")
+            run_locust(targets_path, csv_prefix, locust_log)
+        finally:
+            stop(server)
+    load_after = os.getloadavg()
+    stats = read_stats(csv_prefix)
+
+    say("печать приказа, импорт .docx, разбор сроков")
+    coordinator = User.objects.get(username=targets["coordinators"][0]["username"])
+    pdf_seconds, pdf_pages = order_pdf_seconds(coordinator.municipality)
+    import_seconds, import_rows = import_preview_seconds(coordinator)
+    phrases_per_second, phrases = deadline_phrases_per_second()
+
+    line = {
+        "control_points": points,
+        "users": USERS,
+        **p95_figures(stats),
+        "error_rate": error_rate(stats),
+        "order_pdf_150_rows_s": pdf_seconds,
+        "import_docx_200_rows_s": import_seconds,
+        "deadline_phrases_per_s": phrases_per_second,
+    }
+    details = {
+        "figures": line,
+        "missed_targets": missed_targets(line),
+        "measured_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_after},
+        "gunicorn_workers": int(os.environ.get("BENCH_WORKERS") or 2 * os.cpu_count()),
+        "duration_s": DURATION,
+        "think_time_s": os.environ.get("BENCH_WAIT", "3,8"),
+        "region_viewer": os.environ.get("BENCH_REGION") == "1",
+        "seed_seconds": seed_seconds,
+        "requests": stats,
+        "failures": read_failures(csv_prefix),
+        "order_pdf_pages": pdf_pages,
+        "import_rows_previewed": import_rows,
+        "deadline_phrases_in_corpus": phrases,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(details, ensure_ascii=False, indent=1), encoding="utf-8")
+    for missed in details["missed_targets"]:
+        say(f"цель не достигнута: {missed}")
+    say(f"подробности: {RESULTS / 'latest.json'}")
+    print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

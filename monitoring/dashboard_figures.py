@@ -1,0 +1,122 @@
+"""The dashboard's counts: one pass over a municipality's points, kept in the cache until one of them changes.
+
+Every figure of «Контроль исполнения» is a sum over groups of points (per school, activity and
+plan). A municipality's sums are computed in one aggregate query and kept in the cache (Redis in
+production) under the municipality's stamp: the newest history record of its points. Saving,
+creating or deleting a point writes one (django-simple-history; the workflow, the plan sync
+and the admin all do), so a changed point changes the stamp and the sums are counted afresh.
+«Today» and the chosen period are part of the key, as «overdue» and «planned» depend on them.
+The labels (schools, sections, executors, clusters) are not cached: they are read per request.
+
+Only users who see whole municipalities share these sums; a curator's or a director's dashboard
+counts its own schools directly, uncached.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+
+from schools.access import sees_whole_municipality, visible_municipalities
+
+from .models import ControlPoint
+
+# A bound on how long sums could outlive a change that left no history record (raw SQL).
+CACHE_SECONDS = 30 * 60
+KEY_VERSION = 1
+
+
+@dataclass
+class Sums:
+    """Counts of one set of points, whole and per school, activity, municipal activity, school and plan."""
+
+    keys: list
+    totals: dict = field(default_factory=dict)
+    per_school: dict = field(default_factory=dict)
+    per_activity: dict = field(default_factory=dict)
+    per_municipal_activity: dict = field(default_factory=dict)
+    per_school_plan: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.totals:
+            self.totals = dict.fromkeys(self.keys, 0)
+
+    def add(self, group: dict):
+        """Count one aggregate row (school, activity, plan and its counts) in every sum it belongs to."""
+        school, activity = group["school_id"], group["activity_id"]
+        targets = [self.totals, self._row(self.per_school, school), self._row(self.per_activity, activity)]
+        if school is None:
+            targets.append(self._row(self.per_municipal_activity, activity))
+        else:
+            targets.append(self._row(self.per_school_plan, (school, group["activity__section__plan_id"])))
+        for name in self.keys:
+            value = group[name]
+            for target in targets:
+                target[name] += value
+
+    def merge(self, other: "Sums"):
+        for name in self.keys:
+            self.totals[name] += other.totals[name]
+        for mine, theirs in (
+            (self.per_school, other.per_school),
+            (self.per_activity, other.per_activity),
+            (self.per_municipal_activity, other.per_municipal_activity),
+            (self.per_school_plan, other.per_school_plan),
+        ):
+            for key, counts in theirs.items():
+                row = self._row(mine, key)
+                for name in self.keys:
+                    row[name] += counts[name]
+
+    def _row(self, table, key):
+        row = table.get(key)
+        if row is None:
+            row = table[key] = dict.fromkeys(self.keys, 0)
+        return row
+
+
+def _groups(queryset, counts: dict):
+    return (
+        queryset.order_by()
+        .values("municipality_id", "school_id", "activity_id", "activity__section__plan_id")
+        .annotate(**counts)
+    )
+
+
+def _stamps(municipalities) -> dict:
+    history = ControlPoint.history.model
+    newest = history.objects.filter(municipality_id=OuterRef("pk")).order_by("-history_id")
+    rows = (
+        municipalities.order_by()
+        .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
+        .values_list("pk", "stamp_id", "stamp_at")
+    )
+    # The record's time as well as its id: ids start again in a fresh database (tests), times do not.
+    return {pk: f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}" for pk, stamp_id, stamp_at in rows}
+
+
+def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
+    """The counts of `base` (the user's points, filtered by the period) as `Sums`.
+
+    `cache_key` names what besides the points the counts depend on (today, the period).
+    """
+    keys = list(counts)
+    if not sees_whole_municipality(user):
+        sums = Sums(keys)
+        for group in _groups(base, counts):
+            sums.add(group)
+        return sums
+
+    stamps = _stamps(visible_municipalities(user))
+    names = {pk: f"monitoring:dashboard-sums:{KEY_VERSION}:{pk}:{cache_key}:{stamp}" for pk, stamp in stamps.items()}
+    found = cache.get_many(list(names.values()))
+    missing = [pk for pk, name in names.items() if name not in found]
+    fresh = {pk: Sums(keys) for pk in missing}
+    if missing:
+        for group in _groups(base.filter(municipality_id__in=missing), counts):
+            fresh[group["municipality_id"]].add(group)
+        cache.set_many({names[pk]: sums for pk, sums in fresh.items()}, CACHE_SECONDS)
+    total = Sums(keys)
+    for sums in [*found.values(), *fresh.values()]:
+        total.merge(sums)
+    return total

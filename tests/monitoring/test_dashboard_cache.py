@@ -1,0 +1,99 @@
+"""The dashboard's counts are cached per municipality, and any change to one of its points shows at once."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring import workflow
+from monitoring.models import ControlPoint
+from monitoring.selectors import dashboard_for_user
+from tests import factories as f
+
+URL = "monitoring:dashboard"
+
+
+def _counting(queries):
+    """The one-pass count over the points: an aggregate grouped by school and activity."""
+    return [q for q in queries if 'FROM "monitoring_controlpoint"' in q["sql"] and "GROUP BY" in q["sql"]]
+
+
+def _views(client, n=2):
+    views = []
+    for _ in range(n):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse(URL))
+        views.append(queries.captured_queries)
+    return views
+
+
+def _totals(client):
+    return client.get(reverse(URL)).context["d"].totals
+
+
+@pytest.fixture
+def coordinator(cast, client):
+    client.force_login(cast.coordinator)
+    return cast
+
+
+def test_a_second_view_reads_the_counts_from_the_cache(coordinator, client):
+    first, second = _views(client)
+    assert len(_counting(first)) == 1 and not _counting(second)
+    assert len(second) == len(first) - 1
+    assert _totals(client)["total"] == 3
+
+
+def test_a_report_sent_and_accepted_shows_on_the_next_view(coordinator, client):
+    cast = coordinator
+    before = _totals(client)
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    cp = workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    submitted = _totals(client)
+    assert submitted["submitted"] == before["submitted"] + 1
+    workflow.control_point_accept(control_point=cp, user=cast.curator, version=cp.version)
+    accepted = _totals(client)
+    assert (accepted["submitted"], accepted["done"]) == (before["submitted"], before["done"] + 1)
+
+
+def test_a_new_point_and_a_deleted_one_show_on_the_next_view(coordinator, client):
+    cast = coordinator
+    assert _totals(client)["total"] == 3
+    extra = f.ControlPointFactory(activity=cast.activity, school=cast.school_b)
+    assert _totals(client)["total"] == 4
+    extra.delete()
+    ControlPoint.objects.get(pk=cast.cp_b.pk).delete()
+    assert _totals(client)["total"] == 2
+
+
+def test_a_change_in_another_municipality_keeps_this_ones_counts(coordinator, client):
+    cast = coordinator
+    client.get(reverse(URL))
+    workflow.control_point_cancel(
+        control_point=cast.cp_other, user=cast.coordinator_other, version=cast.cp_other.version, reason="Объединено"
+    )
+    (view,) = _views(client, 1)
+    assert not _counting(view)
+
+
+def test_the_day_and_the_period_are_part_of_what_is_cached(coordinator):
+    cast = coordinator
+    today = timezone.localdate()
+    due = cast.cp_a.due_date
+    before_due = dashboard_for_user(user=cast.coordinator, today=due - datetime.timedelta(days=1))
+    after_due = dashboard_for_user(user=cast.coordinator, today=due + datetime.timedelta(days=1))
+    assert before_due.totals["overdue"] == 0 and after_due.totals["overdue"] == 3
+    within = dashboard_for_user(user=cast.coordinator, today=today, period_from=due, period_to=due)
+    outside = dashboard_for_user(user=cast.coordinator, today=today, period_from=due + datetime.timedelta(days=1))
+    assert (within.totals["total"], outside.totals["total"]) == (3, 0)
+
+
+def test_a_curator_counts_only_their_schools_uncached(cast, client):
+    client.force_login(cast.curator)
+    totals = _totals(client)
+    assert totals["total"] == 1  # school A only: not the municipality's cached sums

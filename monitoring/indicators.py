@@ -165,7 +165,8 @@ def _save_values(indicator, period_start, period_end, cells) -> ValuesSaved:
     municipality_id = current.plan.municipality_id
     stored = {
         v.school_id: v
-        for v in IndicatorValue.objects.select_for_update().filter(indicator=current, period_start=period_start)
+        # Ordered by pk: the model's default order joins the nullable school, which PostgreSQL cannot lock.
+        for v in IndicatorValue.objects.select_for_update().filter(indicator=current, period_start=period_start).order_by("pk")
     }
     errors = {}
     for cell in cells:

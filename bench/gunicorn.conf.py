@@ -6,6 +6,7 @@ without so many that they only fight over the cores (LIBRARIES.md: 3–4 sync wo
 beside PostgreSQL, Redis and Celery). BENCH_WORKERS overrides it to try other counts.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -21,3 +22,9 @@ accesslog = None
 errorlog = "-"
 loglevel = "warning"
 proc_name = "schnor-bench"
+
+
+def pre_fork(server, worker):
+    # The app is loaded once (preload_app) and lives as long as the worker: frozen, its objects are
+    # not walked by every full garbage collection in every worker, nor copied on write by it.
+    gc.freeze()

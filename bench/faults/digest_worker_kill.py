@@ -19,7 +19,9 @@ import argparse
 import datetime
 import email
 import email.policy
+import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -133,9 +135,6 @@ def main():
                     worker = h.celery_worker(env, queue, work / "worker.log").start()
                 else:
                     (child,) = h.wait_for(worker.children, timeout=30, what="процесс пула")
-                    import os
-                    import signal
-
                     os.kill(child, signal.SIGKILL)
                     at_kill = len(letters_of(mail_dir, day))
                     owed = DigestLog.objects.filter(local_date=day, sent_at__isnull=True).count()

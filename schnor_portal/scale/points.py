@@ -144,7 +144,7 @@ class _Life:
             requester = self._reporter(school_id)
             self.out.requests.append(
                 (cp_id, due, moved, rng.choice(texts.DUE_DATE_REASONS), DueDateChangeRequest.Status.GRANTED, requester,
-                 when - datetime.timedelta(days=2), self.coordinator_id, when, "")
+                 max(when - datetime.timedelta(days=2), self.created), self.coordinator_id, when, "")
             )
             state[ORIGINAL_DUE], state[DUE] = due, moved
             state[VERSION] += 1

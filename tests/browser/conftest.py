@@ -24,6 +24,12 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium не найден по пути {CHROMIUM}: браузерные тесты пропущены (.ci/run его устанавливает)")
     playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright не установлен")
+    # Playwright's event loop gives this thread's ORM calls connections of their own: one opened
+    # before it starts would be orphaned, still open when the test database is dropped (PostgreSQL:
+    # «database is being accessed by other users»). Close it while it can still be closed.
+    from django.db import connections
+
+    connections.close_all()
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),

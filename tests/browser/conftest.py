@@ -45,6 +45,8 @@ def browser():
         )
         yield browser
         browser.close()
+        # And the ones the tests after it opened while its loop ran, before the loop is gone.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
-"""The dashboard's counts: one pass over a municipality's points, kept in the cache until one of them changes.
+"""The dashboard's counts: one pass over the points, kept in the cache per school until one of its points changes.
 
 Every figure of «Контроль исполнения» is a sum over groups of points (per school, activity and
-plan). A municipality's sums are computed in one aggregate query and kept in the cache (Redis in
-production) under the municipality's stamp: the newest history record of its points. Saving,
-creating or deleting a point writes one (django-simple-history; the workflow, the plan sync
-and the admin all do), so a changed point changes the stamp and the sums are counted afresh.
-«Today» and the chosen period are part of the key, as «overdue» and «planned» depend on them.
-The labels (schools, sections, executors, clusters) are not cached: they are read per request.
+plan). The sums of each school's points, and of each municipality's own points (no school), are
+computed in one aggregate query and kept in the cache (Redis in production) under a stamp: the
+newest history record of those points. Saving, creating or deleting a point writes one
+(django-simple-history; the workflow, the plan sync and the admin all do), so a changed point
+changes its school's stamp, and only that school is counted afresh: a director's report costs
+the next dashboard one school's count, not the municipality's 30,000 points. «Today» and the
+chosen period are part of the key, as «overdue» and «planned» depend on them. The labels
+(schools, sections, executors, clusters) are not cached: they are read per request.
 
 Only users who see whole municipalities share these sums; a curator's or a director's dashboard
 counts its own schools directly, uncached.
@@ -15,15 +17,16 @@ counts its own schools directly, uncached.
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from schools.access import sees_whole_municipality, visible_municipalities
+from schools.models import School
 
 from .models import ControlPoint
 
 # A bound on how long sums could outlive a change that left no history record (raw SQL).
 CACHE_SECONDS = 30 * 60
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 
 @dataclass
@@ -84,15 +87,32 @@ def _groups(queryset, counts: dict):
 
 
 def _stamps(municipalities) -> dict:
+    """The stamp of each unit the sums are cached by: a school (its pk) or a municipality's own points."""
     history = ControlPoint.history.model
-    newest = history.objects.filter(municipality_id=OuterRef("pk")).order_by("-history_id")
-    rows = (
-        municipalities.order_by()
-        .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
-        .values_list("pk", "stamp_id", "stamp_at")
-    )
-    # The record's time as well as its id: ids start again in a fresh database (tests), times do not.
-    return {pk: f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}" for pk, stamp_id, stamp_at in rows}
+    of_school = history.objects.filter(school_id=OuterRef("pk")).order_by("-history_id")
+    of_municipality = history.objects.filter(municipality_id=OuterRef("pk"), school_id__isnull=True).order_by("-history_id")
+    stamps = {}
+    for units, newest, key in (
+        (School.objects.filter(municipality__in=municipalities), of_school, lambda pk: pk),
+        (municipalities, of_municipality, lambda pk: ("municipality", pk)),
+    ):
+        rows = (
+            units.order_by()
+            .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
+            .values_list("pk", "stamp_id", "stamp_at")
+        )
+        # The record's time as well as its id: ids start again in a fresh database (tests), times do not.
+        for pk, stamp_id, stamp_at in rows:
+            stamps[key(pk)] = f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}"
+    return stamps
+
+
+def _unit(group) -> object:
+    return group["school_id"] or ("municipality", group["municipality_id"])
+
+
+def _unit_name(unit) -> str:
+    return f"m{unit[1]}" if isinstance(unit, tuple) else f"s{unit}"
 
 
 def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
@@ -108,14 +128,18 @@ def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
         return sums
 
     stamps = _stamps(visible_municipalities(user))
-    names = {pk: f"monitoring:dashboard-sums:{KEY_VERSION}:{pk}:{cache_key}:{stamp}" for pk, stamp in stamps.items()}
+    names = {
+        unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamp}" for unit, stamp in stamps.items()
+    }
     found = cache.get_many(list(names.values()))
-    missing = [pk for pk, name in names.items() if name not in found]
-    fresh = {pk: Sums(keys) for pk in missing}
+    missing = [unit for unit, name in names.items() if name not in found]
+    fresh = {unit: Sums(keys) for unit in missing}
     if missing:
-        for group in _groups(base.filter(municipality_id__in=missing), counts):
-            fresh[group["municipality_id"]].add(group)
-        cache.set_many({names[pk]: sums for pk, sums in fresh.items()}, CACHE_SECONDS)
+        schools = [unit for unit in missing if not isinstance(unit, tuple)]
+        own = [unit[1] for unit in missing if isinstance(unit, tuple)]
+        for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
+            fresh[_unit(group)].add(group)
+        cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
     total = Sums(keys)
     for sums in [*found.values(), *fresh.values()]:
         total.merge(sums)

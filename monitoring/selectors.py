@@ -14,6 +14,7 @@ from clusters.models import ClusterMembership
 from roadmaps.models import Activity, ActivityExecutor, ExecutorLevel
 from schools.access import (
     can_record_visit,
+    control_point_scope,
     visible_control_points,
     visible_plans,
     visible_schools,
@@ -327,7 +328,7 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
 
     # The oldest requests first, a page of them; only a longer list is counted apart (a region's).
     open_requests = DueDateChangeRequest.objects.filter(
-        status=DueDateChangeRequest.Status.REQUESTED, control_point__in=visible_control_points(user)
+        control_point_scope(user, "control_point__"), status=DueDateChangeRequest.Status.REQUESTED
     )
     requests = list(
         open_requests.select_related(

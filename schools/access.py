@@ -86,17 +86,26 @@ def visible_orders(user) -> QuerySet[Order]:
     return Order.objects.filter(municipality__in=visible_municipalities(user))
 
 
-def visible_control_points(user) -> QuerySet[ControlPoint]:
-    qs = ControlPoint.objects.all()
+def control_point_scope(user, prefix="") -> Q:
+    """The control points a user may read, as a condition reached through `prefix` («control_point__»).
+
+    Records of points (requests, evidence) filter through it with a join on their own point,
+    where `control_point__in=visible_control_points(user)` would have PostgreSQL hash the
+    municipality's 30,000 points to keep ten requests.
+    """
     if _is_anonymous(user):
-        return qs.none()
+        return Q(**{f"{prefix}pk__in": []})
     if user.is_superuser:
-        return qs
+        return Q()
     if user.role in MUNICIPALITY_WIDE_ROLES or user.role == Role.REGION:
-        return qs.filter(municipality__in=visible_municipalities(user))
+        return Q(**{f"{prefix}municipality__in": visible_municipalities(user)})
     if user.role in (Role.CURATOR, Role.DIRECTOR):
-        return qs.filter(municipality_id=user.municipality_id, school__in=visible_schools(user))
-    return qs.none()
+        return Q(**{f"{prefix}municipality_id": user.municipality_id, f"{prefix}school__in": visible_schools(user)})
+    return Q(**{f"{prefix}pk__in": []})
+
+
+def visible_control_points(user) -> QuerySet[ControlPoint]:
+    return ControlPoint.objects.filter(control_point_scope(user))
 
 
 def sees_whole_municipality(user) -> bool:
@@ -257,7 +266,7 @@ def get_control_point_for_user(user, pk, write=False) -> ControlPoint:
 def get_evidence_for_user(user, pk, write=False) -> Evidence:
     """Evidence of a visible control point; write (removal) is for those who report the point."""
     evidence = get_object_or_404(
-        Evidence.objects.filter(control_point__in=visible_control_points(user)).select_related("control_point"), pk=pk
+        Evidence.objects.filter(control_point_scope(user, "control_point__")).select_related("control_point"), pk=pk
     )
     if write and not can_report_control_point(user, evidence.control_point):
         raise PermissionDenied("Удалять подтверждающие документы может только тот, кто отчитывается по точке.")

@@ -15,12 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from schools.access import (
-    control_point_rights,
     can_coordinate_control_point,
     can_review_control_point,
+    control_point_rights,
+    control_point_scope,
     get_control_point_for_user,
     get_evidence_for_user,
-    visible_control_points,
 )
 
 from .. import workflow
@@ -306,7 +306,7 @@ def due_date_request_add(request, pk):
 def due_date_request_decide(request, pk):
     """The coordinator grants or refuses a request (pk of the request)."""
     change = get_object_or_404(
-        DueDateChangeRequest.objects.filter(control_point__in=visible_control_points(request.user)), pk=pk
+        DueDateChangeRequest.objects.filter(control_point_scope(request.user, "control_point__")), pk=pk
     )
     cp = get_control_point_for_user(request.user, change.control_point_id, write=True)
     if not can_coordinate_control_point(request.user, cp):

@@ -1,4 +1,4 @@
-"""The dashboard's counts are cached per municipality, and any change to one of its points shows at once."""
+"""The dashboard's counts are cached per school, and any change to one of its points shows at once."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import workflow
+from monitoring import dashboard_figures, workflow
 from monitoring.models import ControlPoint
 from monitoring.selectors import dashboard_for_user
 from tests import factories as f
@@ -79,6 +79,39 @@ def test_a_change_in_another_municipality_keeps_this_ones_counts(coordinator, cl
     )
     (view,) = _views(client, 1)
     assert not _counting(view)
+
+
+def _recounted(monkeypatch):
+    """The (school, municipality-level) units whose points the next views count afresh."""
+    units = []
+    groups = dashboard_figures._groups
+
+    def recording(queryset, counts):
+        rows = list(groups(queryset, counts))
+        units.extend((row["school_id"], row["municipality_id"]) for row in rows)
+        return rows
+
+    monkeypatch.setattr(dashboard_figures, "_groups", recording)
+    return units
+
+
+def test_a_change_recounts_only_the_school_it_belongs_to(coordinator, client, monkeypatch):
+    cast = coordinator
+    assert _totals(client)["submitted"] == 0
+    recounted = _recounted(monkeypatch)
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    assert _totals(client)["submitted"] == 1
+    assert set(recounted) == {(cast.school_a.pk, cast.muni.pk)}
+    # The municipality's own points (no school) are a unit of their own; the schools stay cached.
+    recounted.clear()
+    workflow.control_point_cancel(
+        control_point=cast.cp_muni, user=cast.coordinator, version=cast.cp_muni.version, reason="Не требуется"
+    )
+    assert (_totals(client)["total"], _totals(client)["submitted"]) == (2, 1)
+    assert set(recounted) == {(None, cast.muni.pk)}
 
 
 def test_the_day_and_the_period_are_part_of_what_is_cached(coordinator):

@@ -4,10 +4,10 @@ Queries of a request (named so that a new one has to be justified):
   session, user (municipality, person and school joined), the bell's unread count — 3 for every page;
   register: count, the page of rows, municipal executors of the rows (prefetch), and the panel's
     choices: plans, sections, clusters, schools, municipal executor names — 8;
-  dashboard: the stamp of the municipality's points (the key of its cached counts), the counts per
-    school and activity in one pass (none when cached: 8 then), school names, activities with their
-    sections and plans, municipal executors, cluster memberships, the next 14 days, their municipal
-    executors, due-date requests — 9.
+  dashboard: the stamps of the schools' points and of the municipality's own (the keys of the
+    cached counts, two), the counts per school and activity in one pass (none when cached: 9
+    then), school names, activities with their sections and plans, municipal executors, cluster
+    memberships, the next 14 days, their municipal executors, due-date requests — 10.
 """
 
 import datetime
@@ -24,7 +24,7 @@ from .conftest import set_state
 
 PAGE = 3
 REGISTER = PAGE + 8
-DASHBOARD = PAGE + 9
+DASHBOARD = PAGE + 10
 
 
 def _points(cast, n):

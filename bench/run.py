@@ -5,7 +5,8 @@ million control points), collectstatic, gunicorn (bench/gunicorn.conf.py, DEBUG=
 headless with 20 users (bench/locustfile.py), then the PDF, import and deadline timings in this
 process. Writes bench/results/latest.json; the last line on stdout is the JSON line of figures.
 
-Environment: BENCH_DB (schnor_bench), BENCH_PORT (8765), BENCH_DURATION seconds of load (300),
+Environment: BENCH_DB (schnor_bench), BENCH_PORT (8765), BENCH_DURATION seconds of load (300)
+measured after BENCH_WARMUP seconds (30),
 BENCH_USERS (20), BENCH_WAIT (think time, "3,8" seconds), BENCH_REGION (1: the region's viewer
 among the users), BENCH_WORKERS (2 per core),
 BENCH_REDIS_URL (redis://127.0.0.1:6379/9),
@@ -32,6 +33,7 @@ DB_NAME = os.environ.get("BENCH_DB", "schnor_bench")
 PORT = os.environ.get("BENCH_PORT", "8765")
 DURATION = int(os.environ.get("BENCH_DURATION", "300"))
 USERS = int(os.environ.get("BENCH_USERS", "20"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "30"))
 PG = "postgres://postgres@127.0.0.1:5432/"
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
 
@@ -192,10 +194,10 @@ def run_locust(targets_path: Path, csv_prefix: Path, log, server) -> dict:
     """Run the load; returns what the cores did meanwhile (bench/machine_load.py)."""
     from machine_load import LoadSampler
 
-    env = {**os.environ, "BENCH_TARGETS": str(targets_path)}
+    env = {**os.environ, "BENCH_TARGETS": str(targets_path), "BENCH_WARMUP": str(WARMUP)}
     command = [
         str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-        "--users", str(USERS), "--spawn-rate", "10", "--run-time", f"{DURATION}s",
+        "--users", str(USERS), "--spawn-rate", "10", "--run-time", f"{DURATION + WARMUP}s",
         "--host", f"http://127.0.0.1:{PORT}", "--csv", str(csv_prefix), "--csv-full-history", "--only-summary",
         "--bench-users", str(USERS), "--stop-timeout", "10",
     ]
@@ -266,6 +268,7 @@ def main():
         "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_after, "during_load": load},
         "gunicorn_workers": int(os.environ.get("BENCH_WORKERS") or 2 * os.cpu_count()),
         "duration_s": DURATION,
+        "warmup_s": WARMUP,
         "think_time_s": os.environ.get("BENCH_WAIT", "3,8"),
         "region_viewer": os.environ.get("BENCH_REGION") == "1",
         "seed_seconds": seed_seconds,

@@ -97,6 +97,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # A kept connection is tested before each request reuses it: after PostgreSQL restarts, the
 # first request of each process gets a fresh connection instead of an error.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Choice lists are read with .iterator(): on PostgreSQL each would declare, fetch and close a
+# server-side cursor (three round trips for thirty schools), and server-side cursors do not
+# survive a transaction-pooling PgBouncer either.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -16,13 +16,15 @@ from django.urls import get_resolver
 from django.utils import translation
 
 
-def _compile(get_template, directories) -> int:
+def _compile(get_template, directories, *, skip_broken=False) -> int:
     compiled = 0
     for directory in directories:
         for path in Path(directory).rglob("*.html"):
             try:
                 get_template(path.relative_to(directory).as_posix())
             except (TemplateDoesNotExist, TemplateSyntaxError):
+                if not skip_broken:
+                    raise
                 # A third-party template for a library the portal does not install (an optional
                 # part of a pack): never rendered here, so it need not compile either.
                 continue
@@ -31,14 +33,18 @@ def _compile(get_template, directories) -> int:
 
 
 def warm() -> int:
-    """Compile the templates into the cached loaders, fill the URL resolver, load the catalogs; the number of templates."""
+    """Compile the templates into the cached loaders, fill the URL resolver, load the catalogs; the number of templates.
+
+    A broken template of the portal stops the start here, before a user meets it.
+    """
     translation.activate(settings.LANGUAGE_CODE)
     get_resolver().reverse_dict  # noqa: B018 — the property builds the resolver's tables
     compiled = 0
     for engine in engines.all():
-        compiled += _compile(engine.get_template, [*engine.template_dirs, *get_app_template_dirs("templates")])
+        compiled += _compile(engine.get_template, engine.template_dirs)
+        compiled += _compile(engine.get_template, get_app_template_dirs("templates"), skip_broken=True)
     # Widgets render through the form renderer's own engine (django/forms/templates).
     renderer = get_default_renderer()
-    compiled += _compile(renderer.get_template, renderer.engine.template_dirs)
+    compiled += _compile(renderer.get_template, renderer.engine.template_dirs, skip_broken=True)
     translation.deactivate()
     return compiled

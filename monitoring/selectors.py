@@ -45,6 +45,19 @@ def control_point_rows(queryset: QuerySet[ControlPoint]) -> QuerySet[ControlPoin
     )
 
 
+def register_page(queryset: QuerySet[ControlPoint], paginator_class, per_page: int, number):
+    """A page of the register: chosen on the narrow query, then its rows read by primary key.
+
+    Sorted by school name or filtered by lateness, the register's order needs the whole filtered
+    set; joined with activities, sections and plans first (what a row shows), that set is 11,000
+    wide rows to sort for fifty (70 ms where the page's own rows take 2). The page is picked from
+    the points' ids alone, and only its fifty rows are read in full.
+    """
+    page = paginator_class(queryset.prefetch_related(None).values_list("pk", flat=True), per_page).get_page(number)
+    by_pk = control_point_rows(ControlPoint.objects.filter(pk__in=list(page.object_list))).in_bulk()
+    return page, [by_pk[pk] for pk in page.object_list if pk in by_pk]
+
+
 def decorate(points, today: datetime.date):
     """Per-row derived facts, computed once in Python: days overdue, executor label."""
     for cp in points:

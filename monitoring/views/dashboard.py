@@ -20,7 +20,7 @@ from schools.access import can_manage
 from ..exports import register_sheet
 from ..filters import OPEN_STATUSES
 from ..forms import DateInput
-from ..selectors import control_point_filter_for_user, dashboard_for_user, decorate
+from ..selectors import control_point_filter_for_user, dashboard_for_user, decorate, register_page
 
 PER_PAGE = 50
 TABLE_ROWS = 50
@@ -149,8 +149,8 @@ def _sort_headers(current):
 def register(request):
     today = timezone.localdate()
     filterset = control_point_filter_for_user(user=request.user, filters=request.GET, today=today)
-    page = TailFastPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
-    points = decorate(list(page.object_list), today)
+    page, rows = register_page(filterset.qs, TailFastPaginator, PER_PAGE, request.GET.get("page"))
+    points = decorate(rows, today)
     sort = (filterset.form.cleaned_data.get("sort") or [""])[0] if filterset.is_valid() else ""
     return render(
         request,

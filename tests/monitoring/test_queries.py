@@ -2,8 +2,8 @@
 
 Queries of a request (named so that a new one has to be justified):
   session, user (municipality, person and school joined), the bell's unread count — 3 for every page;
-  register: count, the page of rows, municipal executors of the rows (prefetch), and the panel's
-    choices: plans, sections, clusters, schools, municipal executor names — 8;
+  register: count, the page's ids, its rows, municipal executors of the rows (prefetch), and the
+    panel's choices: plans, sections, clusters, schools, municipal executor names — 9;
   dashboard: the stamps of the schools' points and of the municipality's own (the keys of the
     cached counts, two), the counts per school and activity in one pass (none when cached: 9
     then), school names, activities with their sections and plans, municipal executors, cluster
@@ -23,7 +23,7 @@ from tests import factories as f
 from .conftest import set_state
 
 PAGE = 3
-REGISTER = PAGE + 8
+REGISTER = PAGE + 9
 DASHBOARD = PAGE + 10
 
 

@@ -18,24 +18,7 @@ millions of rows and must keep taking saves while an index is built; hence a non
 
 from django.db import migrations
 
-INDEXES = (
-    ("monitoring_hcp_muni_history", "monitoring_historicalcontrolpoint", "municipality_id, history_id"),
-    ("monitoring_cp_due_id", "monitoring_controlpoint", "due_date, id"),
-)
-
-
-def _concurrently(schema_editor):
-    return "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
-
-
-def create_indexes(apps, schema_editor):
-    for name, table, columns in INDEXES:
-        schema_editor.execute(f"CREATE INDEX {_concurrently(schema_editor)}IF NOT EXISTS {name} ON {table} ({columns})")
-
-
-def drop_indexes(apps, schema_editor):
-    for name, _, _ in INDEXES:
-        schema_editor.execute(f"DROP INDEX {_concurrently(schema_editor)}IF EXISTS {name}")
+from schnor_portal.concurrent_indexes import add_indexes
 
 
 class Migration(migrations.Migration):
@@ -46,5 +29,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes),
+        add_indexes(
+            ("monitoring_hcp_muni_history", "monitoring_historicalcontrolpoint", "municipality_id, history_id"),
+            ("monitoring_cp_due_id", "monitoring_controlpoint", "due_date, id"),
+        ),
     ]

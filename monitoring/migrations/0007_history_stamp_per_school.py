@@ -10,36 +10,26 @@ taking saves while an index is built.
 
 from django.db import migrations
 
-CREATED = (
-    ("monitoring_hcp_school_history", "school_id, history_id", ""),
-    ("monitoring_hcp_muni_own_history", "municipality_id, history_id", " WHERE school_id IS NULL"),
-)
-REPLACED = ("monitoring_hcp_muni_history", "municipality_id, history_id", "")
+from schnor_portal.concurrent_indexes import create_index, drop_index
+
 TABLE = "monitoring_historicalcontrolpoint"
-
-
-def _concurrently(schema_editor):
-    return "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
-
-
-def _create(schema_editor, name, columns, where):
-    schema_editor.execute(f"CREATE INDEX {_concurrently(schema_editor)}IF NOT EXISTS {name} ON {TABLE} ({columns}){where}")
-
-
-def _drop(schema_editor, name):
-    schema_editor.execute(f"DROP INDEX {_concurrently(schema_editor)}IF EXISTS {name}")
+CREATED = (
+    ("monitoring_hcp_school_history", TABLE, "school_id, history_id"),
+    ("monitoring_hcp_muni_own_history", TABLE, "municipality_id, history_id", "school_id IS NULL"),
+)
+REPLACED = ("monitoring_hcp_muni_history", TABLE, "municipality_id, history_id")
 
 
 def forwards(apps, schema_editor):
     for index in CREATED:
-        _create(schema_editor, *index)
-    _drop(schema_editor, REPLACED[0])
+        create_index(schema_editor, *index)
+    drop_index(schema_editor, REPLACED[0])
 
 
 def backwards(apps, schema_editor):
-    _create(schema_editor, *REPLACED)
-    for name, _, _ in CREATED:
-        _drop(schema_editor, name)
+    create_index(schema_editor, *REPLACED)
+    for index in CREATED:
+        drop_index(schema_editor, index[0])
 
 
 class Migration(migrations.Migration):

@@ -9,27 +9,9 @@ CONCURRENTLY on PostgreSQL as in 0006, out of makemigrations' sight for the same
 
 from django.db import migrations
 
-INDEXES = (
-    ("monitoring_cp_muni_level_due", "municipality_id, due_date, id", "school_id IS NULL"),
-    ("monitoring_cp_muni_moved_due", "municipality_id, due_date, id", "original_due_date IS NOT NULL"),
-)
+from schnor_portal.concurrent_indexes import add_indexes
+
 TABLE = "monitoring_controlpoint"
-
-
-def _concurrently(schema_editor):
-    return "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
-
-
-def create_indexes(apps, schema_editor):
-    for name, columns, where in INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX {_concurrently(schema_editor)}IF NOT EXISTS {name} ON {TABLE} ({columns}) WHERE {where}"
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    for name, _, _ in INDEXES:
-        schema_editor.execute(f"DROP INDEX {_concurrently(schema_editor)}IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -40,5 +22,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes),
+        add_indexes(
+            ("monitoring_cp_muni_level_due", TABLE, "municipality_id, due_date, id", "school_id IS NULL"),
+            ("monitoring_cp_muni_moved_due", TABLE, "municipality_id, due_date, id", "original_due_date IS NOT NULL"),
+        ),
     ]

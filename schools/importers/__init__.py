@@ -1,1 +1,0 @@
-"""Parsers of the files municipalities send: plain rows in, plain dataclasses out, no database."""

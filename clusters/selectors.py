@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
 
-from monitoring.selectors import control_point_counts
+from monitoring.control.selectors import control_point_counts
 from roadmaps.models import Activity, Plan
 from schools.models import School, SchoolList, SchoolListEntry
 

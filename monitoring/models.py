@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .storage import evidence_upload_to, private_storage, visit_upload_to
+from monitoring.control.storage import evidence_upload_to, private_storage, visit_upload_to
 
 
 class ControlPoint(models.Model):

@@ -1,10 +1,10 @@
-"""Celery tasks of the execution tracking: interfaces that call monitoring/reminders.py."""
+"""Celery tasks of the execution tracking: interfaces that call monitoring/control/reminders.py."""
 
 import datetime
 
 from celery import shared_task
 
-from .reminders import digests_send
+from monitoring.control.reminders import digests_send
 
 
 # acks_late + reject_on_worker_lost: the broker keeps the task until it has finished, so a worker

@@ -16,7 +16,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, ClusterMembership
-from monitoring.services import control_points_sync_for_plan
+from monitoring.control.services import control_points_sync_for_plan
 from schnor_portal.xlsx import XlsxError, check_zip_upload
 from schools.models import Municipality, School, SchoolList
 

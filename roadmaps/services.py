@@ -8,8 +8,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from clusters.models import Cluster, ClusterMembership
+from monitoring.control.services import (
+    SyncResult,
+    control_points_sync,
+    control_points_sync_for_plan,
+    control_points_untouched,
+)
 from monitoring.models import ControlPoint
-from monitoring.services import SyncResult, control_points_sync, control_points_sync_for_plan, control_points_untouched
 
 from .executors import split_executors
 from .models import Activity, ActivityExecutor, Plan, PlanOutcome, PlanRisk, PlanSection, PlanTeamMember

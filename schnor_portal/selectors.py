@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 
 from accounts.models import Role
-from monitoring.selectors import control_point_counts
+from monitoring.control.selectors import control_point_counts
 from reports.models import Order
 from roadmaps.models import Plan
 from schools.access import (
@@ -17,6 +17,7 @@ from schools.access import (
     visible_schools,
 )
 from schools.models import SchoolList, SchoolListEntry
+
 
 @dataclass
 class HomeSummary:

@@ -9,11 +9,11 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("plans/", include("roadmaps.urls")),
     path("clusters/", include("clusters.urls")),
-    path("execution/", include("monitoring.urls")),
+    path("execution/", include("monitoring.control.urls")),
     path("orders/", include("reports.urls")),
-    path("results/", include("monitoring.urls_results")),
-    path("overview/", include("monitoring.urls_overview")),
-    path("indicators/", include("monitoring.urls_indicators")),
+    path("results/", include("monitoring.results.urls")),
+    path("overview/", include("monitoring.overview.urls")),
+    path("indicators/", include("monitoring.indicators.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from monitoring.selectors import DUE_SOON_DAYS
+from monitoring.control.selectors import DUE_SOON_DAYS
 
 from .selectors import home_summary_for_user
 

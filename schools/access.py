@@ -190,7 +190,7 @@ def get_activity_for_user(user, pk, write=False) -> Activity:
 
 
 # --- Execution (monitoring): who may act on a control point, its evidence, visits -----------------
-# Appended for the execution tracking; the workflow (monitoring/workflow.py) asks these before
+# Appended for the execution tracking; the workflow (monitoring/control/workflow.py) asks these before
 # every change, views ask them for their buttons. Reading stays with `visible_control_points`.
 
 

@@ -1,4 +1,5 @@
-from . import urls_lists, urls_registry
+from .lists import urls as urls_lists
+from .registry import urls as urls_registry
 
 app_name = "schools"
 

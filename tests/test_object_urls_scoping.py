@@ -7,9 +7,8 @@ without a case below fails the test, so scoping cannot be forgotten.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
 from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from monitoring.models import DueDateChangeRequest, Evidence, MonitoringVisit, VisitFile
 from reports.models import ReportFile
@@ -305,7 +304,7 @@ PLAIN_URLS = {
     "results:result_import",
     "results:result_import_template",
     "results:result_import_confirm",
-    "overview:municipal",  # scoping: tests/monitoring/test_overview.py
+    "overview:municipal",  # scoping: tests/monitoring/overview/test_overview.py
     "overview:municipal_export",
     "overview:plan_effect",
     "accounts:login",

@@ -12,8 +12,8 @@ from django.db.models import Count, F
 from django.http import Http404
 
 from accounts.models import Role, User
+from monitoring.control.services import control_points_sync_for_plan
 from monitoring.models import ControlPoint, ControlPointComment, Evidence, ExamResult, Notification
-from monitoring.services import control_points_sync_for_plan
 from roadmaps.models import Activity, Plan
 from schnor_portal.scale.region import SEED_REGION_NAME
 from schools.access import get_control_point_for_user, visible_control_points, visible_schools

@@ -2,7 +2,7 @@
 """Time and memory of the plan, list and results imports on every bad file of their bad-input tests.
 
 The files are those of tests/faults/test_import_bad_input.py (plans, lists) and
-tests/monitoring/test_results_import_bad_input.py (results).
+tests/monitoring/results/test_import_bad_input.py (results).
 
 Each file is parsed in a process of its own (the upload check and the parser the upload page
 runs, no database), so the peak memory is that file's alone. It passes when every file is
@@ -44,8 +44,8 @@ def parse_one(kind, path):
 
             plan_file_parse(data=data)
         elif kind == "results":
-            from monitoring.importers.results_sheets import read_workbook
-            from monitoring.importers.results_xlsx import parse_results
+            from monitoring.results.importers.sheets import read_workbook
+            from monitoring.results.importers.workbook import parse_results
             from schnor_portal.xlsx import check_zip_upload
 
             check_zip_upload(data)
@@ -53,7 +53,7 @@ def parse_one(kind, path):
             message = " ".join(result.errors)[:300]
         else:
             from schnor_portal.xlsx import open_workbook
-            from schools.importers.school_list_xlsx import parse_school_list, workbook_rows
+            from schools.lists.importer import parse_school_list, workbook_rows
 
             workbook = open_workbook(data)
             try:
@@ -95,7 +95,7 @@ def main():
 
     django.setup()
     from tests.faults.test_import_bad_input import LIST_CASES, PLAN_CASES
-    from tests.monitoring.test_results_import_bad_input import CASES as RESULTS_CASES
+    from tests.monitoring.results.test_import_bad_input import CASES as RESULTS_CASES
 
     work = Path(tempfile.mkdtemp(prefix="schnor-import-budgets-"))
     results, ok = [], True

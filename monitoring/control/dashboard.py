@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 
+from monitoring.models import ControlPoint
 from schools.access import sees_whole_municipality, visible_municipalities
 from schools.models import School
-
-from .models import ControlPoint
 
 # A bound on how long sums could outlive a change that left no history record (raw SQL).
 CACHE_SECONDS = 30 * 60

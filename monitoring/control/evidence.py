@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 
-from .models import ControlPoint, Evidence, MonitoringVisit, VisitFile
+from monitoring.models import ControlPoint, Evidence, MonitoringVisit, VisitFile
 
 
 @dataclass(frozen=True)

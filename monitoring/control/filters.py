@@ -16,11 +16,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from clusters.models import Cluster
+from monitoring.models import ControlPoint
 from roadmaps.models import ActivityExecutor, ExecutorLevel, PlanSection
 from schools.access import visible_plans, visible_schools
 
 from .forms import DateInput
-from .models import ControlPoint
 
 Status = ControlPoint.Status
 OPEN_STATUSES = [s for s in Status.values if s not in ControlPoint.CLOSED_STATUSES]

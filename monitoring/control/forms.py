@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import Person
+from monitoring.models import ControlPoint, MonitoringVisit, ReminderSettings
 
 from .evidence import ACCEPT_ATTRIBUTE, ALLOWED_LABEL, clean_links, evidence_file_check
-from .models import ControlPoint, MonitoringVisit, ReminderSettings
 from .workflow import REPORT_STATUSES
 
 MAX_FILES = 10
@@ -27,7 +27,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceFilesField(forms.FileField):
-    """Several files in one input; each is checked by content (monitoring/evidence.py)."""
+    """Several files in one input; each is checked by content (monitoring/control/evidence.py)."""
 
     widget = MultipleFileInput
 

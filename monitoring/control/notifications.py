@@ -4,9 +4,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
+from monitoring.models import ControlPoint, Notification
 from schools.access import current_assignment_q
-
-from .models import ControlPoint, Notification
 
 
 def _active(qs):

@@ -37,10 +37,9 @@ import logging
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.conf import settings
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
@@ -49,11 +48,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from monitoring.models import ControlPoint, DigestLog, ReminderSettings
 from schnor_portal.emails import letter_prepare
 from schools.access import current_assignment_q
 from schools.models import CuratorAssignment, Municipality
-
-from .models import ControlPoint, DigestLog, ReminderSettings
 
 log = logging.getLogger(__name__)
 Status = ControlPoint.Status
@@ -214,8 +212,8 @@ def _message(digest: Digest) -> EmailMultiAlternatives:
         else f"Срок в ближайшие {ru_days(digest.settings.days_ahead)}",
     }
     subject = f"Портал ШНОР: контрольные точки на {context['date']}"
-    text = render_to_string("monitoring/email/digest.txt", context)
-    html = render_to_string("monitoring/email/digest.html", context)
+    text = render_to_string("monitoring/control/email/digest.txt", context)
+    html = render_to_string("monitoring/control/email/digest.html", context)
     message = EmailMultiAlternatives(
         subject=subject, body=text, to=[digest.email], headers={"Message-ID": _message_id(digest)}
     )

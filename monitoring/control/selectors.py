@@ -11,6 +11,14 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
+from monitoring.models import (
+    ControlPoint,
+    ControlPointComment,
+    DueDateChangeRequest,
+    Evidence,
+    MonitoringVisit,
+    Notification,
+)
 from roadmaps.models import Activity, ActivityExecutor, ExecutorLevel
 from schools.access import (
     can_record_visit,
@@ -22,9 +30,8 @@ from schools.access import (
 )
 from schools.models import School
 
-from .dashboard_figures import point_sums
+from .dashboard import point_sums
 from .filters import OPEN_STATUSES, ControlPointFilter
-from .models import ControlPoint, ControlPointComment, DueDateChangeRequest, Evidence, MonitoringVisit, Notification
 
 Status = ControlPoint.Status
 IN_WORK_STATUSES = (Status.IN_PROGRESS, Status.SUBMITTED, Status.REWORK)

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from simple_history.utils import bulk_create_with_history
 
+from monitoring.models import ControlPoint, ControlPointComment, Evidence
 from roadmaps.deadlines import parse_deadline
 from roadmaps.models import Activity, ExecutorLevel, Plan
-
-from .models import ControlPoint, ControlPointComment, Evidence
 
 
 @dataclass

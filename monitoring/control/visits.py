@@ -3,10 +3,10 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from monitoring.models import MonitoringVisit
 from schools.access import can_record_visit
 
 from .evidence import CheckedFile, visit_files_add
-from .models import MonitoringVisit
 from .workflow import CONFLICT
 
 VISIT_FIELDS = ("date", "visitor", "purpose", "findings", "recommendations")

@@ -27,10 +27,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.models import ControlPoint, ControlPointComment, DueDateChangeRequest, Evidence, Notification
 from schools.access import can_coordinate_control_point, can_report_control_point, can_review_control_point
 
 from .evidence import CheckedFile, evidence_add
-from .models import ControlPoint, ControlPointComment, DueDateChangeRequest, Evidence, Notification
 from .notifications import coordinators, notify, reporters, reviewers
 
 Status = ControlPoint.Status

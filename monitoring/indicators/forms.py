@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django import forms
 
+from monitoring.models import PlanIndicator
 from roadmaps.forms import DATE_WIDGET, VersionedForm
 
-from .indicator_selectors import Proposal, ValueRow
-from .indicators import INDICATOR_FIELDS, ValueCell
-from .models import PlanIndicator
+from .selectors import Proposal, ValueRow
+from .services import INDICATOR_FIELDS, ValueCell
 
 NUMBER_MESSAGES = {
     "invalid": "Введите число, например 87,5.",

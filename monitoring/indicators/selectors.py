@@ -15,12 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from monitoring.models import IndicatorValue, PlanIndicator
 from roadmaps.models import Activity, Plan
 from schnor_portal.dates import format_date
 from schools.access import get_plan_for_user, require_manage, visible_plans, visible_schools
 from schools.models import School
-
-from .models import IndicatorValue, PlanIndicator
 
 SUPERSEDED = "План утратил силу: его показатели и значения можно только просматривать."
 

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from monitoring.models import IndicatorValue, PlanIndicator
 from roadmaps.models import Plan
 from schools.models import School
 
-from .indicator_selectors import SUPERSEDED, Proposal, wording_key
-from .models import IndicatorValue, PlanIndicator
+from .selectors import SUPERSEDED, Proposal, wording_key
 
 CONFLICT = (
     "Этот показатель уже изменил другой пользователь, пока вы его редактировали. Обновите страницу и внесите "

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import indicators
+from . import views as indicators
 
 app_name = "indicators"
 

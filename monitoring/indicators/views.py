@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from monitoring.models import PlanIndicator
 from roadmaps.models import Plan
 from schools.access import can_manage
 
-from ..indicator_forms import IndicatorForm, IndicatorPeriodForm, IndicatorProposalForm, IndicatorValuesForm
-from ..indicator_selectors import (
+from .forms import IndicatorForm, IndicatorPeriodForm, IndicatorProposalForm, IndicatorValuesForm
+from .selectors import (
     Period,
     default_period,
     get_indicator_for_user,
@@ -22,7 +23,7 @@ from ..indicator_selectors import (
     indicator_value_rows,
     plan_periods,
 )
-from ..indicators import (
+from .services import (
     indicator_create,
     indicator_delete,
     indicator_move,
@@ -30,7 +31,6 @@ from ..indicators import (
     indicator_values_save,
     indicators_create_from_proposals,
 )
-from ..models import PlanIndicator
 
 
 def _can_edit(user, plan):

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import monitoring.storage
+import monitoring.control.storage
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='evidence',
             name='file',
-            field=models.FileField(blank=True, storage=monitoring.storage.private_storage, upload_to=monitoring.storage.evidence_upload_to, verbose_name='файл'),
+            field=models.FileField(blank=True, storage=monitoring.control.storage.private_storage, upload_to=monitoring.control.storage.evidence_upload_to, verbose_name='файл'),
         ),
         migrations.CreateModel(
             name='HistoricalDueDateChangeRequest',
@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
             name='VisitFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=monitoring.storage.private_storage, upload_to=monitoring.storage.visit_upload_to, verbose_name='файл')),
+                ('file', models.FileField(storage=monitoring.control.storage.private_storage, upload_to=monitoring.control.storage.visit_upload_to, verbose_name='файл')),
                 ('original_name', models.CharField(max_length=255, verbose_name='имя файла')),
                 ('content_type', models.CharField(max_length=100, verbose_name='тип')),
                 ('size', models.PositiveBigIntegerField(verbose_name='размер, байт')),

@@ -1,7 +1,7 @@
 """Indexes for a region's worth of control points (bench/README.md has the figures before and after).
 
 monitoring_hcp_muni_history — the newest history record of a municipality's points is the key
-the dashboard's cached counts are kept under (monitoring/dashboard_figures.py). Without the
+the dashboard's cached counts are kept under (monitoring/control/dashboard.py). Without the
 index, finding it sorts the municipality's ~80,000 history rows on every page view; with it,
 it is one step down the index.
 

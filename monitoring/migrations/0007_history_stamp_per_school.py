@@ -1,4 +1,4 @@
-"""The dashboard's cached counts are kept per school (monitoring/dashboard_figures.py): index their stamps.
+"""The dashboard's cached counts are kept per school (monitoring/control/dashboard.py): index their stamps.
 
 A stamp is the newest history record of a school's points, or of a municipality's own points
 (no school). monitoring_hcp_school_history finds the first in one step down the index for each

@@ -8,8 +8,7 @@ from django.db.models import OuterRef, Subquery
 
 from schools.models import SchoolYearData, SocialPassport
 
-from .overview_numbers import number_label, percent
-
+from .numbers import number_label, percent
 
 # --- staff and social context of the listed schools -------------------------------------------------
 

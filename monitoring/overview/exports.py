@@ -1,11 +1,11 @@
 """The municipal overview as an Excel workbook: the page's blocks, one sheet each, the same figures."""
 
+from monitoring.control.selectors import DUE_SOON_DAYS
 from schnor_portal.dates import format_date, school_year_label
 from schnor_portal.xlsx import Sheet
 
-from .overview_context import CATEGORY_FIELDS, PARENT_FIELDS, PASSPORT_FIELDS, SPECIALIST_FIELDS
-from .overview_selectors import MunicipalOverview
-from .selectors import DUE_SOON_DAYS
+from .context import CATEGORY_FIELDS, PARENT_FIELDS, PASSPORT_FIELDS, SPECIALIST_FIELDS
+from .selectors import MunicipalOverview
 
 
 def _names(mentions):

@@ -4,7 +4,7 @@ against the region and the municipality, the list status — and a verdict the c
 Definitions (the page's legend says the same in Russian):
 - Work of a year: the school's control points of the plan due that year (cancelled left out). Due so
   far = done + overdue (a point not yet due counts only once it is done); on time = done minus done
-  late, where late means accepted on a day after the due date (monitoring.selectors.control_point_counts).
+  late, where late means accepted on a day after the due date (monitoring.control.selectors.control_point_counts).
 - Results of a year: every subject (procedure × subject × grade) with a score that year. The gap to
   the region is (school − region) / scale maximum × 100, i.e. percentage points of the scale (100 for
   ЕГЭ, the mark 5 for ОГЭ and ВПР), so that ЕГЭ and ОГЭ subjects can be averaged; a subject without a
@@ -26,17 +26,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
+from monitoring.control.selectors import control_point_counts
+from monitoring.models import ExamResult
+from monitoring.results.selectors import Reference, reference_map
+from monitoring.results.subjects import scale_for
 from schools.access import visible_schools
-from schools.history import YearStatus
-from schools.list_selectors import category_history, status_short_label
+from schools.lists.history import YearStatus
+from schools.lists.selectors import category_history, status_short_label
 from schools.models import Municipality, SchoolList
 
-from .models import ExamResult
-from .overview_numbers import percent
-from .overview_selectors import choose_plan, lists_overview, plan_options, plan_points, plan_scope_ids
-from .results_selectors import Reference, reference_map
-from .selectors import control_point_counts
-from .subjects import scale_for
+from .numbers import percent
+from .selectors import choose_plan, lists_overview, plan_options, plan_points, plan_scope_ids
 
 WORK_DONE_PERCENT = 80
 MAX_YEARS = 8  # wider does not fit a 1280 px screen with three lines per school

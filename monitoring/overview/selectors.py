@@ -4,8 +4,8 @@ The page answers the chair's questions in order: how many schools are on the lis
 went; how far the plan is done; whether its quantitative targets were reached (overview_targets);
 in what staff and social context the listed schools work (overview_context).
 
-Lists come from schools.list_selectors (statuses are derived there once), completion figures from
-monitoring.selectors.control_point_counts (the dashboard's definitions), so a figure here never
+Lists come from schools.lists.selectors (statuses are derived there once), completion figures from
+monitoring.control.selectors.control_point_counts (the dashboard's definitions), so a figure here never
 disagrees with the same figure on another page.
 """
 
@@ -18,16 +18,16 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
+from monitoring.control.selectors import control_point_counts
+from monitoring.models import ControlPoint
 from roadmaps.models import Plan
 from schools.access import visible_control_points, visible_plans
-from schools.list_selectors import ListInfo, category_history, lists_of, status_kind
+from schools.lists.selectors import ListInfo, category_history, lists_of, status_kind
 from schools.models import Municipality, SchoolList
 
-from .models import ControlPoint
-from .overview_context import ContextTable, school_context
-from .overview_numbers import percent
-from .overview_targets import IndicatorSummary, Targets, plan_indicator_summary, plan_targets
-from .selectors import control_point_counts
+from .context import ContextTable, school_context
+from .numbers import percent
+from .targets import IndicatorSummary, Targets, plan_indicator_summary, plan_targets
 
 CATEGORY_ORDER = list(SchoolList.Category.values)
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q
 
+from monitoring.models import ControlPoint, IndicatorValue, PlanIndicator
 from roadmaps.models import Activity
 
-from .models import ControlPoint, IndicatorValue, PlanIndicator
-from .overview_numbers import number_label
+from .numbers import number_label
 
 Status = ControlPoint.Status
 Comparator = Activity.Comparator

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import overview
+from . import views as overview
 
 app_name = "overview"
 

@@ -5,15 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from monitoring.control.selectors import DUE_SOON_DAYS
 from schnor_portal.dates import format_date
 from schnor_portal.xlsx import xlsx_response
 from schools.access import sees_whole_municipality
-from schools.list_selectors import municipality_for_user
+from schools.lists.selectors import municipality_for_user
 
-from ..overview_exports import overview_sheets
-from ..overview_selectors import municipal_overview, plan_option_label
-from ..selectors import DUE_SOON_DAYS
-from ..plan_effect import KIND_LABELS, WORK_DONE_PERCENT, Kind, plan_effect as plan_effect_for
+from .exports import overview_sheets
+from .plan_effect import KIND_LABELS, WORK_DONE_PERCENT, Kind
+from .plan_effect import plan_effect as plan_effect_for
+from .selectors import municipal_overview, plan_option_label
 
 REFUSED = "Обзор и «Работает ли план» доступны координатору, председателю и региональному наблюдателю."
 

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 import openpyxl
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from monitoring.models import ExamResult, ReferenceResult
+from monitoring.results.importers.cells import LEVEL_LABELS, PROCEDURE_LABELS
 from schnor_portal.xlsx import Sheet, attachment, workbook_bytes
 
-from .importers.results_cells import LEVEL_LABELS, PROCEDURE_LABELS
-from .models import ExamResult, ReferenceResult
 from .subjects import SUBJECTS
 
 RESULT_COLUMNS = [

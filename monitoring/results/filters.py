@@ -14,9 +14,9 @@ from django import forms
 from django.db.models import Case, F, Q, Value, When
 
 from accounts.models import Role
+from monitoring.models import ExamResult, Procedure
 from schools.access import visible_schools
 
-from .models import ExamResult, Procedure
 from .subjects import SUBJECTS, scale_for, subject_order
 
 YES_NO = [("yes", "да"), ("no", "нет")]

@@ -2,9 +2,8 @@
 
 from django import forms
 
+from monitoring.models import Procedure
 from schnor_portal.xlsx import MAX_UPLOAD_BYTES
-
-from .models import Procedure
 
 GRADE_CHOICES = [("", "обычный для процедуры (ЕГЭ — 11, ОГЭ — 9)")] + [(str(g), f"{g} класс") for g in range(1, 12)]
 

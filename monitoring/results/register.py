@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from monitoring.models import ExamResult, ReferenceResult
 from schools.access import visible_schools
 
-from .models import ExamResult, ReferenceResult
-from .results_filters import PROCEDURE_RANK, SUBJECT_RANK, ResultFilter
+from .filters import PROCEDURE_RANK, SUBJECT_RANK, ResultFilter
 from .subjects import is_below_threshold, scale_for
 
 

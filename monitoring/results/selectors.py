@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg
 
-from .models import ExamResult, ReferenceResult
+from monitoring.models import ExamResult, ReferenceResult
+
 from .subjects import Scale, is_below_threshold, scale_for, subject_order
 
 TWO_PLACES = Decimal("0.01")

@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from monitoring.models import ExamResult, Procedure, ReferenceResult
+from monitoring.results.importers.parsed import ParsedReference, ParsedResult
 from schools.models import Municipality, School
 
-from .importers.results_parsed import ParsedReference, ParsedResult
-from .models import ExamResult, Procedure, ReferenceResult
 from .subjects import is_below_threshold
 
 STALE = (

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import results_import, results_register, results_school
+from .views import imports as results_import
+from .views import register as results_register
+from .views import school as results_school
 
 app_name = "results"
 

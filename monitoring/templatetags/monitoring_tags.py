@@ -4,12 +4,11 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.selectors import DUE_SOON_DAYS
-
-from ..filters import OPEN_STATUSES
-from ..notifications import unread_notification_count
-from ..reminders import ru_days as _ru_days
-from ..subjects import format_score
+from monitoring.control.filters import OPEN_STATUSES
+from monitoring.control.notifications import unread_notification_count
+from monitoring.control.reminders import ru_days as _ru_days
+from monitoring.control.selectors import DUE_SOON_DAYS
+from monitoring.results.subjects import format_score
 
 register = template.Library()
 
@@ -48,7 +47,7 @@ def filesize(size):
     return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",")
 
 
-@register.inclusion_tag("monitoring/partials/notification_bell.html", takes_context=True)
+@register.inclusion_tag("monitoring/control/partials/notification_bell.html", takes_context=True)
 def notification_bell(context):
     """The bell with the unread count: one COUNT query, kept on the request for a second use."""
     request = context.get("request")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from monitoring.services import activity_windows
+from monitoring.control.services import activity_windows
 from schools.access import (
     can_manage,
     get_activity_for_user,
@@ -33,7 +33,6 @@ from ..services import (
     section_renumber,
     section_save,
 )
-
 
 
 def _sync_message(request, result):

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from accounts.models import Person, PersonRole, User
 from clusters.models import Cluster, ClusterMembership
+from monitoring.control.services import control_points_sync_for_plan
 from monitoring.models import ControlPoint, ExamResult, IndicatorValue, PlanIndicator, ReferenceResult
-from monitoring.services import control_points_sync_for_plan
 from reports.models import Order, OrderAppendix, OrderPoint
 from roadmaps.models import (
     Activity,

@@ -77,7 +77,7 @@ def person_name(rng) -> tuple[str, str, str]:
     return surname, rng.choice(MALE_FIRST), male_form
 
 
-# The subjects results are entered for, as monitoring/subjects.py names them.
+# The subjects results are entered for, as monitoring/results/subjects.py names them.
 OGE_SUBJECTS = ("Русский язык", "Математика", "Обществознание", "География", "Биология", "Информатика")
 EGE_SUBJECTS = (
     "Русский язык", "Математика (профиль)", "Математика (база)", "Обществознание", "История", "Физика",

@@ -1,6 +1,6 @@
 """Each municipality's approved plan: clusters from the list history, sections, ~100 activities, executors.
 
-Which control points a plan has is decided here exactly as `monitoring.services.control_points_sync`
+Which control points a plan has is decided here exactly as `monitoring.control.services.control_points_sync`
 decides it (windows of the deadline × executors in scope); tests/test_seed_scale.py runs the sync
 on a seeded plan and expects it to find nothing to change.
 """
@@ -75,7 +75,7 @@ def _cluster_members(cast: MunicipalityCast) -> dict[int, list[tuple[int, str]]]
 
 
 def _targets(levels: set, scope: str, school_ids: list[int]) -> list:
-    """`monitoring.services._executor_targets`, over ids known here instead of prefetched rows."""
+    """`monitoring.control.services._executor_targets`, over ids known here instead of prefetched rows."""
     targets: list = []
     if ExecutorLevel.SCHOOL in levels:
         targets.extend(sorted(school_ids) if scope != Activity.Scope.MUNICIPALITY else [])

@@ -2,7 +2,7 @@
 
 A point's status follows its due date: long past → mostly accepted, a few still open (overdue)
 or cancelled; just past → many on review; open window → in work; future → planned. Every step
-is a history record written as `monitoring.workflow` writes it (same change reasons, the user who
+is a history record written as `monitoring.control.workflow` writes it (same change reasons, the user who
 acted, the version bumped), and the point's timestamps agree with its status: a submitted
 point has `submitted_at`, a done one `completed_at`, `accepted_by` and `accepted_at`, none later
 than «now».

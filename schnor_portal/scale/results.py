@@ -1,7 +1,7 @@
 """ОГЭ and ЕГЭ results of every school for the exam years, and the region's averages beside them.
 
 Schools on the lists score lower, as the lists are built from these results. OGE averages are
-marks (2–5), EGE ones 100-point scores except «Математика (база)», as monitoring/subjects.py
+marks (2–5), EGE ones 100-point scores except «Математика (база)», as monitoring/results/subjects.py
 scales them. A subject nobody took in a year is stored as the source tables print «-»:
 participants 0, no score.
 """
@@ -12,7 +12,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from monitoring.models import ExamResult, Procedure, ReferenceResult
-from monitoring.subjects import EGE_MINIMUM
+from monitoring.results.subjects import EGE_MINIMUM
 from schools.models import School
 
 from .names import EGE_SUBJECTS, OGE_SUBJECTS

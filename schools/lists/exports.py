@@ -3,7 +3,7 @@
 
 from schnor_portal.xlsx import Sheet, xlsx_response
 
-from .importers.school_list_xlsx import (
+from .importer import (
     CATEGORY_LABELS,
     CLUSTER_ALLOWED,
     HEADER_SEARCH_ROWS,
@@ -11,7 +11,7 @@ from .importers.school_list_xlsx import (
     TEMPLATE_HEADERS,
     TREND_ALLOWED,
 )
-from .list_selectors import ListMatrix
+from .selectors import ListMatrix
 
 LEGEND = [
     ("+", "школа в списке этого года"),

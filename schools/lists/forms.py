@@ -3,8 +3,9 @@
 from django import forms
 from django.utils import timezone
 
-from .list_selectors import LocalityFilter, MatrixFilters, Order, Scope
-from .models import School, SchoolList, SchoolListEntry
+from schools.models import School, SchoolList, SchoolListEntry
+
+from .selectors import LocalityFilter, MatrixFilters, Order, Scope
 
 
 class SchoolListForm(forms.ModelForm):

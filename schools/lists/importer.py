@@ -2,7 +2,7 @@
 
 Pure Python: rows of cell values and the municipality's school names in, dataclasses out; no
 Django, no database. The view opens the upload with schnor_portal.xlsx.open_workbook; the service
-(schools.list_services.school_list_import) saves what the coordinator confirmed.
+(schools.lists.services.school_list_import) saves what the coordinator confirmed.
 
 Lines are numbered as Excel numbers them, so «Строка 7» is row 7 of the sheet.
 """
@@ -19,7 +19,7 @@ MAX_PHYSICAL_ROWS = 20000
 NOTE_MAX_LENGTH = 500  # SchoolListEntry.note
 
 # The codes of schools.models (SchoolList.Category, SchoolListEntry.FiokoCluster, .Trend); kept
-# here so the parser needs no Django. tests/schools/test_list_import_parser.py checks they agree.
+# here so the parser needs no Django. tests/schools/lists/test_import_parser.py checks they agree.
 CATEGORY_LABELS = {"shnor": "ШНОР", "shnsu": "ШНСУ", "risk_zone": "зона риска"}
 CLUSTER_LABELS = {"strong": "Сильно неуспевающие", "moderate": "Умеренно неуспевающие"}
 TREND_LABELS = {"up": "↑ положительная", "down": "↓ отрицательная", "stable": "→ без изменений"}

@@ -3,7 +3,7 @@
 Lists are the municipality's documents: every role of the municipality reads them, the region
 viewer reads its region's (schools.access.visible_municipalities); only can_manage writes.
 
-Statuses (впервые, N-й год подряд, вышла, вернулась) come from schools.history over the years that
+Statuses (впервые, N-й год подряд, вышла, вернулась) come from schools.lists.history over the years that
 have a list of the category: a year with no list in the portal is unknown, not «off the list».
 """
 
@@ -14,10 +14,11 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .access import require_manage, visible_municipalities, visible_schools
+from schools.access import require_manage, visible_municipalities, visible_schools
+from schools.models import Municipality, School, SchoolList, SchoolListEntry
+
 from .history import YearStatus, list_history
-from .importers.school_list_xlsx import SchoolRef
-from .models import Municipality, School, SchoolList, SchoolListEntry
+from .importer import SchoolRef
 
 # ------------------------------------------------------------------------------------ access
 

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from .importers.school_list_xlsx import ParsedRow
-from .models import Municipality, School, SchoolList, SchoolListEntry
+from schools.models import Municipality, School, SchoolList, SchoolListEntry
+
+from .importer import ParsedRow
 
 
 def _category_label(category):

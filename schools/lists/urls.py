@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lists
+from . import views as lists
 
 urlpatterns = [
     path("lists/", lists.schoollist_list, name="schoollist_list"),

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from schnor_portal.xlsx import XlsxError, open_workbook
+from schools.access import can_manage, require_manage
+from schools.models import SchoolList
 
-from ..access import can_manage, require_manage
-from ..importers.school_list_xlsx import ParsedRow, parse_school_list, workbook_rows
-from ..list_exports import import_template_response, list_matrix_response
-from ..list_forms import ListMatrixFilterForm, SchoolListEntryForm, SchoolListForm, SchoolListImportForm
-from ..list_selectors import (
+from .exports import import_template_response, list_matrix_response
+from .forms import ListMatrixFilterForm, SchoolListEntryForm, SchoolListForm, SchoolListImportForm
+from .importer import ParsedRow, parse_school_list, workbook_rows
+from .selectors import (
     get_school_list_entry_for_user,
     get_school_list_for_user,
     list_matrix,
@@ -26,7 +27,7 @@ from ..list_selectors import (
     school_list_title,
     school_refs,
 )
-from ..list_services import (
+from .services import (
     school_list_create,
     school_list_delete,
     school_list_entry_create,
@@ -35,7 +36,6 @@ from ..list_services import (
     school_list_import,
     school_list_update,
 )
-from ..models import SchoolList
 
 IMPORT_SALT = "schools.schoollist_import"
 IMPORT_MAX_AGE = 60 * 60  # the preview's payload is good for an hour
@@ -58,7 +58,7 @@ def schoollist_list(request):
     municipality, options = _municipality(request)
     return render(
         request,
-        "schools/list_index.html",
+        "schools/lists/index.html",
         {
             "municipality": municipality,
             "municipalities": options,
@@ -80,7 +80,7 @@ def schoollist_detail(request, pk):
         "can_manage": can_manage(request.user, school_list.municipality_id),
         **school_list_page(school_list=school_list, user=request.user),
     }
-    return render(request, "schools/list_detail.html", context)
+    return render(request, "schools/lists/detail.html", context)
 
 
 @login_required
@@ -104,7 +104,7 @@ def schoollist_add(request):
             return redirect("schools:schoollist_detail", pk=school_list.pk)
     return render(
         request,
-        "schools/list_form.html",
+        "schools/lists/form.html",
         {"form": form, "municipality": municipality, "back_url": _with_municipality(reverse("schools:schoollist_list"), municipality, options)},
     )
 
@@ -129,7 +129,7 @@ def schoollist_change(request, pk):
             return redirect("schools:schoollist_detail", pk=school_list.pk)
     return render(
         request,
-        "schools/list_form.html",
+        "schools/lists/form.html",
         {
             "form": form,
             "school_list": school_list,
@@ -155,7 +155,7 @@ def schoollist_delete(request, pk):
         return redirect(f"{reverse('schools:schoollist_list')}?municipality={municipality_id}")
     return render(
         request,
-        "schools/list_confirm_delete.html",
+        "schools/lists/confirm_delete.html",
         {"school_list": school_list, "title": title, "n_schools": school_list.entries.count()},
     )
 
@@ -192,7 +192,7 @@ def schoollistentry_add(request, pk):
             return redirect("schools:schoollist_detail", pk=school_list.pk)
     return render(
         request,
-        "schools/list_entry_form.html",
+        "schools/lists/entry_form.html",
         {
             "form": form,
             "school_list": school_list,
@@ -219,7 +219,7 @@ def schoollistentry_change(request, pk):
             return redirect("schools:schoollist_detail", pk=school_list.pk)
     return render(
         request,
-        "schools/list_entry_form.html",
+        "schools/lists/entry_form.html",
         {"form": form, "school_list": school_list, "entry": entry, "title": school_list_title(school_list)},
     )
 
@@ -235,7 +235,7 @@ def schoollistentry_delete(request, pk):
         return redirect("schools:schoollist_detail", pk=school_list.pk)
     return render(
         request,
-        "schools/list_entry_confirm_delete.html",
+        "schools/lists/entry_confirm_delete.html",
         {"entry": entry, "school_list": school_list, "title": school_list_title(school_list)},
     )
 
@@ -258,7 +258,7 @@ def list_matrix_view(request):
     query = request.GET.urlencode()
     return render(
         request,
-        "schools/matrix.html",
+        "schools/lists/matrix.html",
         {
             "municipality": municipality,
             "form": form,
@@ -302,7 +302,7 @@ def schoollist_import(request):
     form = SchoolListImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         return _import_preview(request, municipality, form, context)
-    return render(request, "schools/list_import.html", {**context, "form": form})
+    return render(request, "schools/lists/import.html", {**context, "form": form})
 
 
 def _import_preview(request, municipality, form, context):
@@ -311,7 +311,7 @@ def _import_preview(request, municipality, form, context):
         workbook = open_workbook(data["file"])
     except XlsxError as error:
         form.add_error("file", str(error))
-        return render(request, "schools/list_import.html", {**context, "form": form}, status=400)
+        return render(request, "schools/lists/import.html", {**context, "form": form}, status=400)
     try:
         sheets = workbook_rows(workbook)
     finally:
@@ -349,7 +349,7 @@ def _import_preview(request, municipality, form, context):
     title = list_title(municipality=municipality, category=data["category"], year=data["year"], title=data["title"])
     return render(
         request,
-        "schools/list_import_preview.html",
+        "schools/lists/import_preview.html",
         {
             **context,
             "form": form,
@@ -371,7 +371,7 @@ def _import_preview(request, municipality, form, context):
 
 def _import_refused(request, context, errors, initial=None):
     form = SchoolListImportForm(initial=initial)
-    return render(request, "schools/list_import.html", {**context, "form": form, "import_errors": errors}, status=400)
+    return render(request, "schools/lists/import.html", {**context, "form": form, "import_errors": errors}, status=400)
 
 
 def _import_confirm(request, municipality, context):

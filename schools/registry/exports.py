@@ -4,8 +4,7 @@ from collections.abc import Iterable
 
 from schnor_portal.dates import school_year_label
 from schnor_portal.xlsx import Sheet
-
-from .models import Level, School
+from schools.models import Level, School
 
 HEADERS = [
     ("Краткое наименование", 32),

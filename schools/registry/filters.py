@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Person
 from clusters.models import Cluster
-
-from .access import current_assignment_q, visible_clusters, visible_municipalities, visible_schools
-from .models import CuratorAssignment, Level, School, SchoolList, SchoolListEntry
+from schools.access import current_assignment_q, visible_clusters, visible_municipalities, visible_schools
+from schools.models import CuratorAssignment, Level, School, SchoolList, SchoolListEntry
 
 
 class ClusterChoiceField(django_filters.fields.ModelChoiceField):

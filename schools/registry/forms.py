@@ -16,8 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import Person, PersonRole
 from schnor_portal.dates import format_date, school_year_label
-
-from .models import CuratorAssignment, Level, School, SchoolYearData, SocialPassport
+from schools.models import CuratorAssignment, Level, School, SchoolYearData, SocialPassport
 
 FIRST_SCHOOL_YEAR = 2000
 

@@ -2,16 +2,27 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from monitoring.selectors import control_point_counts
+from monitoring.control.selectors import control_point_counts
+from schools.access import current_assignment_q, visible_control_points, visible_plans, visible_schools
+from schools.lists.history import YearStatus, list_history
+from schools.models import CuratorAssignment, School, SchoolList, SchoolListEntry, SchoolYearData
 
-from .access import current_assignment_q, visible_control_points, visible_plans, visible_schools
 from .filters import SchoolFilter
-from .history import YearStatus, list_history
-from .models import CuratorAssignment, School, SchoolList, SchoolListEntry, SchoolYearData
 
 LATEST_YEAR_FIELDS = ("year", "pupils_total", "deficit_staff", "deficit_infrastructure", "deficit_transport")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registry
+from . import views as registry
 
 urlpatterns = [
     path("", registry.school_list, name="school_list"),

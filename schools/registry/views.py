@@ -12,13 +12,13 @@ from accounts.models import Role
 from schnor_portal.dates import format_date, school_year_label
 from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
+from schools.access import can_manage, get_school_for_user, managed_municipality, require_manage, visible_schools
+from schools.models import CuratorAssignment, Level, SchoolYearData, SocialPassport
 
-from ..access import can_manage, get_school_for_user, managed_municipality, require_manage, visible_schools
-from ..exports import school_list_sheet
-from ..filters import SchoolFilterFormHelper
-from ..forms import CuratorAssignmentForm, SchoolForm, SchoolYearDataForm, SocialPassportForm
-from ..models import CuratorAssignment, Level, SchoolYearData, SocialPassport
-from ..selectors import last_change, school_card, school_export_for_user, school_filter_for_user
+from .exports import school_list_sheet
+from .filters import SchoolFilterFormHelper
+from .forms import CuratorAssignmentForm, SchoolForm, SchoolYearDataForm, SocialPassportForm
+from .selectors import last_change, school_card, school_export_for_user, school_filter_for_user
 
 SCHOOLS_PER_PAGE = 50
 SORT_COLUMNS = ("name", "kind", "locality", "settlement", "pupils")
@@ -69,7 +69,7 @@ def school_list(request):
         "show_municipality": _sees_several_municipalities(user),
         "can_add": bool(user.municipality_id) and can_manage(user, user.municipality_id),
     }
-    return render(request, "schools/school_list.html", context)
+    return render(request, "schools/registry/school_list.html", context)
 
 
 @login_required
@@ -87,7 +87,7 @@ def school_detail(request, pk):
         "can_manage": can_manage(request.user, school.municipality_id),
         **school_card(school=school, user=request.user),
     }
-    return render(request, "schools/school_detail.html", context)
+    return render(request, "schools/registry/school_detail.html", context)
 
 
 def _get_school_record(model, user, pk):
@@ -122,7 +122,7 @@ def _form_page(request, *, make_form, instance=None, done, context):
         form = make_form(instance=instance, last_change=last_change(instance))
     else:
         form = make_form()
-    return render(request, "schools/school_form.html", {**context, "form": form})
+    return render(request, "schools/registry/school_form.html", {**context, "form": form})
 
 
 def _card_url(school):

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from monitoring import workflow
+from monitoring.control import workflow
 from monitoring.models import ControlPoint
 
 from .conftest import run_together

@@ -1,4 +1,4 @@
-"""The morning digest sends each person's letter once, whatever dies when (monitoring/reminders.py).
+"""The morning digest sends each person's letter once, whatever dies when (monitoring/control/reminders.py).
 
 A run killed at any step leaves the (user, day) row unsent or sent, never «claimed and lost»;
 the next run — the task redelivered, the next hour's beat — sends exactly what is owed. The
@@ -14,8 +14,8 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from accounts.models import Role
+from monitoring.control.reminders import digests_send
 from monitoring.models import DigestLog
-from monitoring.reminders import digests_send
 from tests import factories as f
 
 from .conftest import run_together

@@ -18,8 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from monitoring.control.storage import private_storage
 from monitoring.models import ControlPoint, Evidence, MonitoringVisit, VisitFile
-from monitoring.storage import private_storage
 from tests import factories as f
 from tests.monitoring.conftest import docm_bytes, docx_bytes, exe_bytes, html_bytes, pdf_bytes
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.mail import EmailMessage
 
 from bench.faults.smtp_sink import SmtpSink
+from monitoring.control.reminders import digests_send
 from monitoring.models import DigestLog
-from monitoring.reminders import digests_send
 from schnor_portal.emails import letter_prepare
 
 from .test_digest_exactly_once import OMSK_EIGHT, region

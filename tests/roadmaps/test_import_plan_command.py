@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from monitoring.control.services import control_points_sync_for_plan
 from monitoring.models import ControlPoint
-from monitoring.services import control_points_sync_for_plan
 from roadmaps.models import Activity, Plan, PlanSection
 from roadmaps.targets import parse_target
 from tests import factories as f
@@ -132,7 +132,7 @@ def test_it_generates_control_points_as_the_plan_tracking_rules_say(cast, files,
                   "--start", "2025-01-01", "--end", "2025-12-31")
     plan = Plan.objects.get(title="X")
     assert calls == [plan]
-    # A draft is not tracked yet (monitoring.services): its points come once it is approved.
+    # A draft is not tracked yet (monitoring.control.services): its points come once it is approved.
     assert not ControlPoint.objects.filter(activity__section__plan=plan).exists()
     assert "Контрольные точки появятся, когда план будет утверждён." in out
     plan.status = Plan.Status.APPROVED

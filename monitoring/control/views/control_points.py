@@ -14,6 +14,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from monitoring.control import workflow
+from monitoring.control.forms import (
+    CancelForm,
+    CommentForm,
+    DueDateDecisionForm,
+    DueDateRequestForm,
+    ReportForm,
+    ReviewForm,
+    VersionForm,
+)
+from monitoring.control.selectors import control_point_card, control_point_page
+from monitoring.models import ControlPoint, DueDateChangeRequest
 from schools.access import (
     can_coordinate_control_point,
     can_review_control_point,
@@ -22,11 +34,6 @@ from schools.access import (
     get_control_point_for_user,
     get_evidence_for_user,
 )
-
-from .. import workflow
-from ..forms import CancelForm, CommentForm, DueDateDecisionForm, DueDateRequestForm, ReportForm, ReviewForm, VersionForm
-from ..models import ControlPoint, DueDateChangeRequest
-from ..selectors import control_point_card, control_point_page
 
 Status = ControlPoint.Status
 
@@ -81,7 +88,7 @@ def _detail(request, cp, status=200, **forms):
         "decision_form": forms.get("decision_form") or DueDateDecisionForm(initial={"version": cp.version}),
         "today": timezone.localdate(),
     }
-    return render(request, "monitoring/control_point_detail.html", context, status=status)
+    return render(request, "monitoring/control/control_point_detail.html", context, status=status)
 
 
 @login_required
@@ -95,7 +102,7 @@ def _card(request, cp, *, form=None, notice="", form_error=""):
     flags = _flags(request.user, card)
     return render(
         request,
-        "monitoring/partials/cp_card.html",
+        "monitoring/control/partials/cp_card.html",
         {"cp": card, "form": form, "editing": form is not None, "notice": notice, "form_error": form_error, **flags},
     )
 
@@ -189,7 +196,7 @@ def _queue_row(request, cp, form, action, success):
     card = control_point_card(cp)
     return render(
         request,
-        "monitoring/partials/queue_row.html",
+        "monitoring/control/partials/queue_row.html",
         {
             "cp": card,
             "error": error_text,

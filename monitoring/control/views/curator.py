@@ -3,9 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from monitoring.control.selectors import curator_home_for_user
 from schools.access import can_record_visit, can_review_control_point
-
-from ..selectors import curator_home_for_user
 
 
 @login_required
@@ -16,4 +15,4 @@ def curator_home(request):
     # — their curator, the coordinator — may do so for all, so one check stands for every row.
     data["can_review"] = bool(queue) and can_review_control_point(request.user, queue[0])
     data["can_record_visits"] = bool(schools) and can_record_visit(request.user, schools[0])
-    return render(request, "monitoring/curator_home.html", data)
+    return render(request, "monitoring/control/curator_home.html", data)

@@ -11,16 +11,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from monitoring.control.exports import register_sheet
+from monitoring.control.filters import OPEN_STATUSES
+from monitoring.control.forms import DateInput
+from monitoring.control.selectors import (
+    DUE_SOON_DAYS,
+    control_point_filter_for_user,
+    dashboard_for_user,
+    decorate,
+    register_page,
+)
 from schnor_portal.dates import format_date
 from schnor_portal.pagination import TailFastPaginator
-from monitoring.selectors import DUE_SOON_DAYS
 from schnor_portal.xlsx import xlsx_response
 from schools.access import can_manage
-
-from ..exports import register_sheet
-from ..filters import OPEN_STATUSES
-from ..forms import DateInput
-from ..selectors import control_point_filter_for_user, dashboard_for_user, decorate, register_page
 
 PER_PAGE = 50
 TABLE_ROWS = 50
@@ -58,7 +62,7 @@ def _with_figure_cells(page, *, register_url, period_query):
 
         percent = row["percent_done"]
         if row["total"] and percent not in bars:
-            bars[percent] = render_to_string("monitoring/partials/progress.html", {"percent": percent})
+            bars[percent] = render_to_string("monitoring/control/partials/progress.html", {"percent": percent})
         row["cells"] = mark_safe(
             cell("total")
             + cell("done", "text-success")
@@ -104,7 +108,7 @@ def dashboard(request):
     period_query = ("&" + data.period_query) if data.period_query else ""
     return render(
         request,
-        "monitoring/dashboard.html",
+        "monitoring/control/dashboard.html",
         {
             "d": data,
             "today": today,
@@ -154,7 +158,7 @@ def register(request):
     sort = (filterset.form.cleaned_data.get("sort") or [""])[0] if filterset.is_valid() else ""
     return render(
         request,
-        "monitoring/register.html",
+        "monitoring/control/register.html",
         {
             "filter": filterset,
             "page": page,

@@ -3,9 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
+from monitoring.control.evidence import content_disposition
 from schools.access import get_evidence_for_user, get_visit_file_for_user
-
-from ..evidence import content_disposition
 
 
 def _send(field_file, original_name, content_type):

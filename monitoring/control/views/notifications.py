@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from monitoring.control.forms import ReminderSettingsForm
+from monitoring.control.notifications import notifications_mark_read
+from monitoring.control.reminders import reminder_settings_for
+from monitoring.control.selectors import notification_list_for_user
 from schools.access import managed_municipality
-
-from ..forms import ReminderSettingsForm
-from ..notifications import notifications_mark_read
-from ..reminders import reminder_settings_for
-from ..selectors import notification_list_for_user
 
 
 @login_required
@@ -17,7 +16,7 @@ def notifications(request):
     """The user's notifications, newest first; opening the page marks the shown ones read."""
     items = notification_list_for_user(user=request.user)
     unread = [n.pk for n in items if n.read_at is None]
-    response = render(request, "monitoring/notifications.html", {"items": items, "unread": set(unread)})
+    response = render(request, "monitoring/control/notifications.html", {"items": items, "unread": set(unread)})
     if unread:
         notifications_mark_read(user=request.user, ids=unread)
     return response
@@ -35,4 +34,4 @@ def reminder_settings(request):
         row.save()
         messages.success(request, "Настройки рассылки сохранены.")
         return redirect("monitoring:reminder_settings")
-    return render(request, "monitoring/reminder_settings.html", {"form": form, "municipality": municipality})
+    return render(request, "monitoring/control/reminder_settings.html", {"form": form, "municipality": municipality})

@@ -5,11 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Role
-from monitoring.selectors import DUE_SOON_DAYS
+from monitoring.control.selectors import DUE_SOON_DAYS, school_points_for_user
+from monitoring.control.workflow import REPORTABLE
 from schools.access import control_point_rights, get_school_for_user, visible_schools
-
-from ..selectors import school_points_for_user
-from ..workflow import REPORTABLE
 
 MY_SCHOOL_FILTERS = ("section", "status", "due_from", "due_to")
 
@@ -24,7 +22,7 @@ def my_school(request):
         school = get_school_for_user(user, int(request.GET["school"]))
     else:
         schools = visible_schools(user).order_by("short_name", "pk")
-        return render(request, "monitoring/school_choose.html", {"schools": schools})
+        return render(request, "monitoring/control/school_choose.html", {"schools": schools})
     today = timezone.localdate()
     filterset, groups = school_points_for_user(user=user, school=school, filters=request.GET, today=today)
     probe = next((cp for g in groups for cp in g.points), None)
@@ -35,7 +33,7 @@ def my_school(request):
             cp.can_report = bool(rights and rights.report) and cp.status in REPORTABLE
     return render(
         request,
-        "monitoring/my_school.html",
+        "monitoring/control/my_school.html",
         {
             "school": school,
             "filter": filterset,

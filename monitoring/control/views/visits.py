@@ -5,11 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
+from monitoring.control.forms import VisitForm
+from monitoring.control.selectors import visit_page
+from monitoring.control.visits import VISIT_FIELDS, visit_create, visit_update
 from schools.access import can_record_visit, get_school_for_user, get_visit_for_user
-
-from ..forms import VisitForm
-from ..selectors import visit_page
-from ..visits import VISIT_FIELDS, visit_create, visit_update
 
 
 @login_required
@@ -24,7 +23,7 @@ def visit_add(request, school_pk):
         visit = visit_create(school=school, user=request.user, data=data, files=form.cleaned_data["files"])
         messages.success(request, "Визит записан.")
         return redirect("monitoring:visit_detail", pk=visit.pk)
-    return render(request, "monitoring/visit_form.html", {"form": form, "school": school, "title": "Новый мониторинговый визит"})
+    return render(request, "monitoring/control/visit_form.html", {"form": form, "school": school, "title": "Новый мониторинговый визит"})
 
 
 @login_required
@@ -32,7 +31,7 @@ def visit_detail(request, pk):
     visit = get_visit_for_user(request.user, pk)
     return render(
         request,
-        "monitoring/visit_detail.html",
+        "monitoring/control/visit_detail.html",
         {"visit": visit, "can_change": can_record_visit(request.user, visit.school), **visit_page(visit=visit)},
     )
 
@@ -54,6 +53,6 @@ def visit_change(request, pk):
             return redirect("monitoring:visit_detail", pk=visit.pk)
     return render(
         request,
-        "monitoring/visit_form.html",
+        "monitoring/control/visit_form.html",
         {"form": form, "school": visit.school, "visit": visit, "title": f"Визит {visit.date:%d.%m.%Y}"},
     )

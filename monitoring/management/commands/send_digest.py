@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.reminders import digests_send
+from monitoring.control.reminders import digests_send
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ TWO_PLACES = Decimal("0.01")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 # The codes of monitoring.models.Procedure, kept here so the parser needs no Django;
-# tests/monitoring/test_results_import.py checks they agree.
+# tests/monitoring/results/test_import.py checks they agree.
 PROCEDURE_LABELS = {
     "oge": "ОГЭ",
     "ege": "ЕГЭ",

@@ -10,11 +10,21 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from .results_cells import CellProblem, is_blank, is_dash, key, parse_grade, parse_level, parse_participants
-from .results_cells import parse_procedure, parse_share, parse_year
-from .results_parsed import ParsedReference, ParsedResult, TableInfo
-from .results_reading import ParseContext
-from .results_sheets import SheetGrid, address
+from .cells import (
+    CellProblem,
+    is_blank,
+    is_dash,
+    key,
+    parse_grade,
+    parse_level,
+    parse_participants,
+    parse_procedure,
+    parse_share,
+    parse_year,
+)
+from .parsed import ParsedReference, ParsedResult, TableInfo
+from .reading import ParseContext
+from .sheets import SheetGrid, address
 
 HEADER_SEARCH_ROWS = 10
 

@@ -1,14 +1,14 @@
 """What a results file holds once read: results, averages, the tables they came from, what is wrong.
 
 Plain dataclasses, JSON-ready through to_payload/from_payload: the preview sends them to the
-browser signed, the confirmation reads them back (monitoring/views/results_import.py).
+browser signed, the confirmation reads them back (monitoring/results/views/imports.py).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .results_cells import LEVEL_LABELS, PROCEDURE_LABELS, cell_text
+from .cells import LEVEL_LABELS, PROCEDURE_LABELS, cell_text
 
 MAX_ERRORS_SHOWN = 300
 

@@ -2,13 +2,13 @@
 
 from typing import Any, Iterable
 
-from monitoring.subjects import DEFAULT_GRADE, canonical_subject, scale_for, suggest_subject
-from schools.importers.school_list_xlsx import SchoolRef
+from monitoring.results.subjects import DEFAULT_GRADE, canonical_subject, scale_for, suggest_subject
+from schools.lists.importer import SchoolRef
 
-from .results_cells import PROCEDURE_LABELS, CellProblem, cell_text, parse_score
-from .results_parsed import CellError, ParsedReference, ParsedResult, ParseResult, Unmatched
-from .results_sheets import SheetGrid, address
+from .cells import PROCEDURE_LABELS, CellProblem, cell_text, parse_score
+from .parsed import CellError, ParsedReference, ParsedResult, ParseResult, Unmatched
 from .school_match import SchoolMatcher
+from .sheets import SheetGrid, address
 
 FORMULA_REFUSED = "формулы не принимаются, вставьте значения (в Excel: «Специальная вставка» → «Значения»)."
 

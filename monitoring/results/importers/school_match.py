@@ -9,7 +9,7 @@ same place: «Яблон. филиал» is «Яблоновский филиа�
 import re
 from typing import Iterable
 
-from schools.importers.school_list_xlsx import SchoolIndex, SchoolRef, normalise_name
+from schools.lists.importer import SchoolIndex, SchoolRef, normalise_name
 
 MIN_PREFIX = 3  # «Я. филиал» would fit too many names to be a match
 

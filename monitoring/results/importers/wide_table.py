@@ -15,9 +15,9 @@ tables one under another; the rows between them («Результаты ОГЭ»
 
 from dataclasses import dataclass, field
 
-from monitoring.subjects import canonical_subject, suggest_subject
+from monitoring.results.subjects import canonical_subject, suggest_subject
 
-from .results_cells import (
+from .cells import (
     LEVEL_LABELS,
     PROCEDURE_LABELS,
     CellProblem,
@@ -34,9 +34,9 @@ from .results_cells import (
     reference_level_of_title,
     split_subject_averages,
 )
-from .results_parsed import ParsedReference, ParsedResult, TableInfo
-from .results_reading import ParseContext
-from .results_sheets import SheetGrid, address
+from .parsed import ParsedReference, ParsedResult, TableInfo
+from .reading import ParseContext
+from .sheets import SheetGrid, address
 
 SHARE_WORDS = ("доля", "не справ", "неуспева", "двоек")
 

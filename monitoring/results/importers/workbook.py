@@ -6,19 +6,19 @@ Each visible sheet is read as the template (a header row «ОО | Процеду
 Schools are looked for among the given municipality's only, so a file cannot reach another's.
 
 The view checks the upload (schnor_portal.xlsx.check_zip_upload) and reads it with
-results_sheets.read_workbook; the service (monitoring.results_import) compares with the database
+results_sheets.read_workbook; the service (monitoring.results.services) compares with the database
 and saves what the coordinator confirmed.
 """
 
 from typing import Iterable, Sequence
 
-from schools.importers.school_list_xlsx import SchoolRef
+from schools.lists.importer import SchoolRef
 
-from .results_long import find_header, parse_long
-from .results_parsed import ParseResult
-from .results_reading import ParseContext
-from .results_sheets import SheetGrid
-from .results_wide import find_tables, parse_wide
+from .long_table import find_header, parse_long
+from .parsed import ParseResult
+from .reading import ParseContext
+from .sheets import SheetGrid
+from .wide_table import find_tables, parse_wide
 
 INSTRUCTION_TITLES = ("инструкция", "как заполнять", "справка")
 

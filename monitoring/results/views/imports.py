@@ -2,7 +2,7 @@
 
 The preview carries what was read as a signed payload (django.core.signing, one hour) with the
 fingerprint of what was stored then: the confirmation saves exactly what the coordinator saw, and
-nothing if the stored results changed in between (monitoring.results_import).
+nothing if the stored results changed in between (monitoring.results.services).
 """
 
 import uuid
@@ -13,17 +13,16 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from monitoring.models import Procedure
+from monitoring.results.exports import import_template_response
+from monitoring.results.forms import ResultImportForm
+from monitoring.results.importers.parsed import ParsedReference, ParsedResult
+from monitoring.results.importers.sheets import WorkbookProblem, read_workbook
+from monitoring.results.importers.workbook import parse_results
+from monitoring.results.services import exam_result_import, exam_result_import_preview
 from schnor_portal.xlsx import XlsxError, check_zip_upload
 from schools.access import managed_municipality
-from schools.list_selectors import school_refs
-
-from ..forms_results import ResultImportForm
-from ..importers.results_parsed import ParsedReference, ParsedResult
-from ..importers.results_sheets import WorkbookProblem, read_workbook
-from ..importers.results_xlsx import parse_results
-from ..models import Procedure
-from ..results_exports import import_template_response
-from ..results_import import exam_result_import, exam_result_import_preview
+from schools.lists.selectors import school_refs
 
 IMPORT_SALT = "monitoring.result_import"
 IMPORT_MAX_AGE = 60 * 60  # the preview is good for an hour

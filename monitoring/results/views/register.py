@@ -6,12 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Role
+from monitoring.results.exports import result_register_sheets
+from monitoring.results.register import decorate_results, result_filter_for_user, result_references
 from schnor_portal.dates import format_date
 from schnor_portal.xlsx import xlsx_response
 from schools.access import can_manage
-
-from ..results_exports import result_register_sheets
-from ..results_register import decorate_results, result_filter_for_user, result_references
 
 PER_PAGE = 50
 SORT_COLUMNS = ("school", "procedure", "subject", "grade", "year", "score")

@@ -1,7 +1,7 @@
 """A school's results: per procedure and subject, its years against the municipality and the region.
 
 The page and its Excel export read the same rows (`_procedure_blocks`), so what is downloaded is
-exactly what is shown. Charts are inline SVG from monitoring/charts.py: they print, and they need
+exactly what is shown. Charts are inline SVG from monitoring/results/charts.py: they print, and they need
 neither JavaScript nor a CDN.
 """
 
@@ -12,12 +12,11 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
+from monitoring.results import charts
+from monitoring.results.selectors import school_results as school_results_series
+from monitoring.results.subjects import DEFAULT_GRADE, format_average, format_score
 from schnor_portal.xlsx import Sheet, xlsx_response
 from schools.access import can_manage, get_school_for_user
-
-from .. import charts
-from ..results_selectors import school_results as school_results_series
-from ..subjects import DEFAULT_GRADE, format_average, format_score
 
 SCHOOL_COLOR = "#0b5ed7"
 MUNICIPALITY_COLOR = "#9a5b00"

@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from clusters.models import Cluster, ClusterMembership
+from monitoring.control.services import control_points_sync_for_plan
 from monitoring.models import ControlPoint, Evidence
-from monitoring.services import control_points_sync_for_plan
 from roadmaps.models import Activity, ActivityExecutor
 from tests import factories as f
 

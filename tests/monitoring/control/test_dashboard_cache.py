@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import dashboard_figures, workflow
+from monitoring.control import dashboard as dashboard_figures
+from monitoring.control import workflow
+from monitoring.control.selectors import dashboard_for_user
 from monitoring.models import ControlPoint
-from monitoring.selectors import dashboard_for_user
 from tests import factories as f
 
 URL = "monitoring:dashboard"

@@ -6,11 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from monitoring import workflow
+from monitoring.control import workflow
+from monitoring.control.services import control_points_sync
 from monitoring.models import DueDateChangeRequest, Notification
-from monitoring.services import control_points_sync
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 D = datetime.date
 

@@ -9,10 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from monitoring.evidence import content_disposition, evidence_file_check, safe_filename
+from monitoring.control.evidence import content_disposition, evidence_file_check, safe_filename
 from monitoring.models import Evidence
-
-from . import conftest as files
+from tests.monitoring import conftest as files
 
 
 def _report(client, cast, *uploads, user=None, links=""):

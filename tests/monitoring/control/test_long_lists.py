@@ -11,11 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from monitoring.control.selectors import FOLDED_GROUP_LIMIT, GROUP_LIMIT
 from monitoring.models import ControlPoint
-from monitoring.selectors import FOLDED_GROUP_LIMIT, GROUP_LIMIT
 from tests import factories as f
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 
 @pytest.fixture

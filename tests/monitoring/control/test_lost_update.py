@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from monitoring import workflow
+from monitoring.control import workflow
 from monitoring.models import ControlPoint
 
 

@@ -9,12 +9,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import workflow
+from monitoring.control import workflow
+from monitoring.control.selectors import visit_list_for_school
 from monitoring.models import ControlPoint, MonitoringVisit, Notification, ReminderSettings
-from monitoring.selectors import visit_list_for_school
 from roadmaps.models import ActivityExecutor
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 PLAIN = [
     "monitoring:my_school",
@@ -240,7 +239,7 @@ def test_visits_are_recorded_by_the_curator_and_listed_for_the_school_card(cast,
     assert client.get(url).status_code == 403
     context = visit_list_for_school(school=cast.school_a, user=cast.director_a)
     assert [v.pk for v in context["visits"]] == [visit.pk] and context["can_add_visit"] is False
-    html = Template('{% include "monitoring/partials/school_visits.html" %}').render(Context({"school": cast.school_a, **context}))
+    html = Template('{% include "monitoring/control/partials/school_visits.html" %}').render(Context({"school": cast.school_a, **context}))
     assert "Посещение" in html and "Записать визит" not in html
 
 

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from roadmaps.models import ActivityExecutor
 from tests import factories as f
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 PAGE = 3
 REGISTER = PAGE + 9

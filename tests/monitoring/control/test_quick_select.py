@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from lxml import html
 
-from monitoring.filters import QuickSelect
+from monitoring.control.filters import QuickSelect
 
 CHOICES = [("", "любая"), (1, "МБОУ «Школа & сад»"), (2, "<script>alert(1)</script>"), ("x y", "пробел \"кавычки\"")]
 

@@ -8,12 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import workflow
+from monitoring.control import workflow
 from monitoring.models import ControlPoint
 from roadmaps.models import ActivityExecutor
 from tests import factories as f
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 
 def _rows(response):

@@ -8,12 +8,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import Role
+from monitoring.control.reminders import digests_send, ru_days
 from monitoring.models import ControlPoint, DigestLog, ReminderSettings
-from monitoring.reminders import digests_send, ru_days
 from monitoring.tasks import send_digests_task
 from tests import factories as f
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 UTC = datetime.timezone.utc
 # 08:00 in Omsk (UTC+6, municipality A of the cast) on 23.11.2026.

@@ -1,6 +1,6 @@
 """Every control-point action × every role × own / foreign school / municipal point: allowed or refused.
 
-The rules (monitoring/workflow.py): the director reports, submits and asks to move the date of
+The rules (monitoring/control/workflow.py): the director reports, submits and asks to move the date of
 their own school's points; the school's curator accepts or returns; the coordinator may do all
 of it in the municipality (municipal points included) and alone cancels, keeps a flagged point and
 decides on due dates; the chair and the region viewer only read; another municipality is out.
@@ -12,11 +12,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from monitoring import workflow
+from monitoring.control import workflow
 from monitoring.models import ControlPoint, DueDateChangeRequest
 from schools.access import visible_control_points
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 ROLES = ["coordinator", "chair", "curator", "director_a", "director_b", "coordinator_other", "region_viewer"]
 POINTS = ["cp_a", "cp_b", "cp_muni"]

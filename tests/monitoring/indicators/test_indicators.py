@@ -10,9 +10,9 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from monitoring.indicator_forms import IndicatorForm, parse_decimal
-from monitoring.indicator_selectors import Period, indicator_proposals, plan_periods
-from monitoring.indicators import CONFLICT, VALUE_CONFLICT, indicator_update
+from monitoring.indicators.forms import IndicatorForm, parse_decimal
+from monitoring.indicators.selectors import Period, indicator_proposals, plan_periods
+from monitoring.indicators.services import CONFLICT, VALUE_CONFLICT, indicator_update
 from monitoring.models import IndicatorValue, PlanIndicator
 from roadmaps.models import Activity, Plan
 from roadmaps.targets import parse_target

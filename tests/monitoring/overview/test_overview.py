@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from clusters.models import ClusterMembership
 from monitoring.models import ControlPoint, ExamResult, IndicatorValue, ReferenceResult
-from monitoring.overview_selectors import current_plan, plan_options
-from monitoring.overview_targets import meets_target
+from monitoring.overview.selectors import current_plan, plan_options
+from monitoring.overview.targets import meets_target
 from roadmaps.models import Plan
 from schools.models import SchoolList, SchoolListEntry, SchoolYearData, SocialPassport
 from tests import factories as f
-
-from .conftest import set_state
+from tests.monitoring.conftest import set_state
 
 URL = "overview:municipal"
 

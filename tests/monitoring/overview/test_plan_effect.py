@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from clusters.models import ClusterMembership
 from monitoring.models import ExamResult, ReferenceResult
-from monitoring.plan_effect import (
+from monitoring.overview.plan_effect import (
     Kind,
     ListMark,
     ResultFigures,
@@ -16,12 +17,11 @@ from monitoring.plan_effect import (
     judge,
     results_signal,
 )
-from monitoring.results_selectors import Reference
+from monitoring.results.selectors import Reference
 from roadmaps.models import Plan
-from clusters.models import ClusterMembership
 from tests import factories as f
+from tests.monitoring.conftest import set_state
 
-from .conftest import set_state
 from .test_overview import done, local_today, make_list, populate
 
 URL = "overview:plan_effect"

@@ -1,11 +1,11 @@
-"""monitoring/charts.py: scales, gaps, the threshold line, labels and escaping, on the SVG itself."""
+"""monitoring/results/charts.py: scales, gaps, the threshold line, labels and escaping, on the SVG itself."""
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
 
-from monitoring import charts
+from monitoring.results import charts
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

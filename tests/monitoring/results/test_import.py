@@ -18,14 +18,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from monitoring.importers.results_cells import PROCEDURE_LABELS
-from monitoring.importers.results_parsed import ParsedResult
-from monitoring.importers.results_sheets import read_workbook
-from monitoring.importers.results_xlsx import parse_results
 from monitoring.models import ExamResult, Procedure, ReferenceResult
-from monitoring.results_import import exam_result_import, exam_result_import_preview
-from monitoring.views.results_import import IMPORT_SALT
-from schools.importers.school_list_xlsx import SchoolRef
+from monitoring.results.importers.cells import PROCEDURE_LABELS
+from monitoring.results.importers.parsed import ParsedResult
+from monitoring.results.importers.sheets import read_workbook
+from monitoring.results.importers.workbook import parse_results
+from monitoring.results.services import exam_result_import, exam_result_import_preview
+from monitoring.results.views.imports import IMPORT_SALT
+from schools.lists.importer import SchoolRef
 from tests import factories as f
 
 DEMO = json.loads((Path(__file__).resolve().parents[2] / "schnor_portal/demo/data/yakovlevsky.json").read_text(encoding="utf-8"))

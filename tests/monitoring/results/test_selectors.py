@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from monitoring.models import ReferenceResult
-from monitoring.results_selectors import reference_map, school_results
+from monitoring.results.selectors import reference_map, school_results
 from tests.factories import ExamResultFactory, MunicipalityFactory, ReferenceResultFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db

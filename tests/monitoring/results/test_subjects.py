@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from monitoring.subjects import (
+from monitoring.results.subjects import (
     SUBJECTS,
     canonical_subject,
     format_average,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from schools.history import list_history
+from schools.lists.history import list_history
 
 YEARS = [2020, 2021, 2022]
 

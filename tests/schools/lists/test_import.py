@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from schools.importers.school_list_xlsx import TEMPLATE_HEADERS, ParsedRow
-from schools.list_services import school_list_import
+from schools.lists.importer import TEMPLATE_HEADERS, ParsedRow
+from schools.lists.services import school_list_import
 from schools.models import SchoolList, SchoolListEntry
 from tests import factories as f
 

@@ -6,7 +6,7 @@ the research table writes «Сильно неуспевающие ↓ + необ
 
 import unittest
 
-from schools.importers.school_list_xlsx import (
+from schools.lists.importer import (
     CATEGORY_LABELS,
     CLUSTER_LABELS,
     TEMPLATE_HEADERS,

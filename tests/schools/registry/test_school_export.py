@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from schools.exports import HEADERS
-from schools.views import registry
+from schools.registry import views as registry
+from schools.registry.exports import HEADERS
 from tests import factories as f
 
 URL = reverse("schools:school_export")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clusters.models import Cluster, ClusterMembership
 from schools.models import School, SchoolList
-from schools.views import registry
+from schools.registry import views as registry
 from tests import factories as f
 
 URL = reverse("schools:school_list")

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from schools.forms import current_school_year, school_year_choices
 from schools.models import SchoolYearData, SocialPassport
+from schools.registry.forms import current_school_year, school_year_choices
 
 
 def add_url(school):

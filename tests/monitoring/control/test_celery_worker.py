@@ -25,7 +25,7 @@ from accounts.models import Role
 from monitoring.models import DigestLog
 from tests import factories as f
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 UTC = datetime.timezone.utc
 
 

@@ -494,8 +494,8 @@ def test_it_asks_to_tick_at_least_one(cast, targets, client):
 
 # --- The demo -----------------------------------------------------------------------------------
 
-DATA = Path(__file__).resolve().parents[2] / "schnor_portal" / "demo" / "data"
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+DATA = Path(__file__).resolve().parents[3] / "schnor_portal" / "demo" / "data"
+SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 SEED_OF = {"omsk.json": "000_b4835e37d9334ce8.txt", "uglegorsk.json": "001_65f4778714f3eea3.txt", "yakovlevsky.json": "002_7e34cbe585bf4463.txt"}
 
 

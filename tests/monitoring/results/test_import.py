@@ -28,7 +28,7 @@ from monitoring.results.views.imports import IMPORT_SALT
 from schools.lists.importer import SchoolRef
 from tests import factories as f
 
-DEMO = json.loads((Path(__file__).resolve().parents[2] / "schnor_portal/demo/data/yakovlevsky.json").read_text(encoding="utf-8"))
+DEMO = json.loads((Path(__file__).resolve().parents[3] / "schnor_portal/demo/data/yakovlevsky.json").read_text(encoding="utf-8"))
 
 # The «Результаты ЕГЭ» table of seed 002 as the document prints it: one string per row, cells split by tabs.
 EGE_002 = [

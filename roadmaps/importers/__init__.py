@@ -11,7 +11,9 @@ import zipfile
 from datetime import date
 
 from . import docx_plan, xlsx_plan
-from .common import ParsedActivity, ParsedPlan, ParsedSection, PlanFileError, assemble
+from .assembler import assemble
+from .blocks import PlanFileError
+from .parsed import ParsedActivity, ParsedPlan, ParsedSection
 
 __all__ = ["ParsedActivity", "ParsedPlan", "ParsedSection", "PlanFileError", "check_signature", "parse_plan"]
 

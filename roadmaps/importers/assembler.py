@@ -2,7 +2,7 @@
 
 The readers (docx_plan, xlsx_plan) turn a file into blocks in document order: paragraphs and
 tables of cells on the layout grid, a merged cell repeated on every grid position it covers
-(with the same ``key``). Everything else is here:
+(with the same ``key``, blocks.py). Everything else is here, the header row in header.py:
 
 - the header row is found by its titles in any order («№ п/п», «Мероприятия», «Сроки
   исполнения», «Ответственные», «Планируемый результат» and their kin), in any row of any
@@ -32,11 +32,12 @@ warned about.
 """
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
 
-from roadmaps.deadlines import parse_deadline
 from roadmaps.executors import Executor, split_executors
+
+from .blocks import Cell, Paragraph, PlanFileError
+from .header import Columns, distinct_cells, find_header, is_column_numbering
+from .parsed import ParsedActivity, ParsedPlan, ParsedSection
 
 MAX_ACTIVITIES = 3000
 # Field limits of roadmaps.models (kept here so the parser needs no Django).
@@ -46,209 +47,7 @@ EXECUTOR_NAME_MAX = 500
 CLUSTER_NAME_MAX = 500
 DEFAULT_SECTION_TITLE = "Мероприятия плана"
 
-
-class PlanFileError(ValueError):
-    """A file that holds no plan we can read; the message is shown to the user as is."""
-
-
-# --- what the readers produce ----------------------------------------------------------------
-
-@dataclass
-class Cell:
-    text: str
-    bold: bool = False
-    key: object = None  # the same key on several grid positions = one merged cell
-
-
-@dataclass
-class Paragraph:
-    text: str
-    bold: bool = False
-
-
-@dataclass
-class Table:
-    rows: list[list[Cell]]
-    label: str  # «Таблица 2», «Лист «План»»
-    row_numbers: list[int] | None = None  # as the user sees them (Excel rows); 1… by default
-
-    def row_label(self, index):
-        number = self.row_numbers[index] if self.row_numbers else index + 1
-        return f"{self.label}, строка {number}"
-
-
-# --- what the parser returns -----------------------------------------------------------------
-
-@dataclass
-class ParsedActivity:
-    number: str
-    content: str
-    deadline: str
-    executors_text: str
-    executors: list[Executor]
-    result: str
-    source: str = ""
-    deadline_kind: str = ""
-    deadline_windows: list = field(default_factory=list)  # [(start or None, due)]
-
-    def contract(self):
-        return {
-            "number": self.number,
-            "content": self.content,
-            "deadline": self.deadline,
-            "executors": [{"level": e.level, "name": e.name} for e in self.executors],
-            "result": self.result,
-        }
-
-    def to_dict(self):
-        return {
-            "number": self.number,
-            "content": self.content,
-            "deadline": self.deadline,
-            "executors_text": self.executors_text,
-            "executors": [[e.level, e.kind, e.name] for e in self.executors],
-            "result": self.result,
-            "source": self.source,
-        }
-
-    @classmethod
-    def from_dict(cls, data):
-        return cls(
-            number=str(data["number"]),
-            content=str(data["content"]),
-            deadline=str(data["deadline"]),
-            executors_text=str(data["executors_text"]),
-            executors=[Executor(*map(str, e)) for e in data["executors"]],
-            result=str(data["result"]),
-            source=str(data.get("source", "")),
-        )
-
-
-@dataclass
-class ParsedSection:
-    number: str
-    title: str
-    kind: str = "section"  # "part" | "cluster" | "section"
-    tasks: str = ""
-    indicators: str = ""
-    parent: int | None = None  # index in ParsedPlan.sections
-    cluster_number: int | None = None  # kind "cluster" only
-    cluster_name: str = ""
-    from_paragraph: bool = False
-    activities: list[ParsedActivity] = field(default_factory=list)
-
-    def contract(self):
-        return {
-            "number": self.number,
-            "title": self.title,
-            "tasks": self.tasks,
-            "indicators": self.indicators,
-            "activities": [a.contract() for a in self.activities],
-        }
-
-    def to_dict(self):
-        return {
-            "number": self.number,
-            "title": self.title,
-            "kind": self.kind,
-            "tasks": self.tasks,
-            "indicators": self.indicators,
-            "parent": self.parent,
-            "cluster_number": self.cluster_number,
-            "cluster_name": self.cluster_name,
-            "activities": [a.to_dict() for a in self.activities],
-        }
-
-    @classmethod
-    def from_dict(cls, data):
-        return cls(
-            number=str(data["number"]),
-            title=str(data["title"]),
-            kind=data["kind"] if data["kind"] in ("part", "cluster", "section") else "section",
-            tasks=str(data["tasks"]),
-            indicators=str(data["indicators"]),
-            parent=data["parent"],
-            cluster_number=data["cluster_number"],
-            cluster_name=str(data["cluster_name"]),
-            activities=[ParsedActivity.from_dict(a) for a in data["activities"]],
-        )
-
-
-@dataclass
-class ParsedPlan:
-    sections: list[ParsedSection]
-    warnings: list[str] = field(default_factory=list)
-    title: str = ""  # the plan's title as the document prints it above the table, if found
-
-    @property
-    def activity_count(self):
-        return sum(len(s.activities) for s in self.sections)
-
-    def depth(self, index):
-        depth, parent = 0, self.sections[index].parent
-        while parent is not None:
-            depth, parent = depth + 1, self.sections[parent].parent
-        return depth
-
-    def cluster_of(self, index):
-        """The index of the cluster section that holds section `index` (itself included)."""
-        while index is not None:
-            if self.sections[index].kind == "cluster":
-                return index
-            index = self.sections[index].parent
-        return None
-
-    def contract(self):
-        """The JSON of `manage.py import_plan FILE --json`."""
-        return {"sections": [s.contract() for s in self.sections], "warnings": list(self.warnings)}
-
-    def to_dict(self):
-        return {"sections": [s.to_dict() for s in self.sections], "warnings": self.warnings, "title": self.title}
-
-    @classmethod
-    def from_dict(cls, data):
-        sections = [ParsedSection.from_dict(s) for s in data["sections"]]
-        for i, s in enumerate(sections):
-            if s.parent is not None and not (isinstance(s.parent, int) and 0 <= s.parent < i):
-                raise ValueError("a section's parent must come before it")
-        return cls(sections=sections, warnings=[str(w) for w in data["warnings"]], title=str(data.get("title", "")))
-
-    def apply_period(self, period_start: date, period_end: date):
-        """Read every deadline against the plan's period, for the preview."""
-        for section in self.sections:
-            for a in section.activities:
-                deadline = parse_deadline(a.deadline, period_start, period_end)
-                a.deadline_kind, a.deadline_windows = deadline.kind, list(deadline.windows)
-        return self
-
-
-# --- recognising titles ----------------------------------------------------------------------
-
-def _norm(text):
-    text = text.lower().replace("ё", "е").replace("\u00a0", " ")
-    text = re.sub(r"\s+", " ", text).strip()
-    return text.strip(" .:;,*")
-
-
-_HEADER_MAX = 70
-_COLUMN_ROLES = (
-    ("number", re.compile(r"^(?:№|№№|n|no|nn|номер)(?:\s*(?:п/п|п\\п|пп|п\.п|по порядку))?$|^п[/\\]п$")),
-    ("deadline", re.compile(r"^(?:срок|дата|период|время|когда)")),
-    ("executors", re.compile(r"^(?:ответственн|исполнител|соисполнител|кто)")),
-    ("result", re.compile(r"результат|^(?:целевой\s+)?показател|^индикатор|^эффект|^продукт|^итог|^форма\s+(?:отчет|представл|заверш)")),
-    (
-        "content",
-        re.compile(
-            r"мероприяти|^содержание|^наименование|^перечень|^меры\b|^действи|^направлени|^вид\w*\s+(?:работ|деятельност)"
-        ),
-    ),
-)
-_LEVEL_COLUMNS = (
-    # A federal column is rare; its executors are kept at the highest level the model has.
-    ("region", re.compile(r"^(?:регион|региональн|субъект|област|кра[йе]\b|краев|республик|федеральн)")),
-    ("municipality", re.compile(r"^(?:район|районн|муниципал|мо\b|мр\b|го\b|мо/го|округ|город|администрац)")),
-    ("school", re.compile(r"^(?:оо\b|оу\b|школ|образовательн|общеобразовательн)")),
-)
+# --- recognising headings --------------------------------------------------------------------
 
 _CLUSTER_RE = re.compile(
     r"^\s*(?:(?P<a>\d{1,2}|[IVX]{1,4})\s*[-–—.]?\s*кластер(?![а-яё])|кластер\s*№?\s*(?P<b>\d{1,2}|[IVX]{1,4})(?![\w]))"
@@ -279,112 +78,6 @@ def _int_number(text):
     return int(text) if text.isdigit() else _roman(text)
 
 
-def column_role(text):
-    key = _norm(text)
-    if not key or len(key) > _HEADER_MAX:
-        return None
-    for role, pattern in _COLUMN_ROLES:
-        if pattern.search(key):
-            return role
-    return None
-
-
-def level_of_column(text):
-    key = _norm(re.sub(r"(?i)уров(?:ень|ня|не)", "", text))
-    if not key or len(key) > 40:
-        return None
-    for level, pattern in _LEVEL_COLUMNS:
-        if pattern.search(key):
-            return level
-    return None
-
-
-def _distinct(row):
-    """(first grid index, cell) of each distinct cell of a row, in order."""
-    seen, out = set(), []
-    for index, cell in enumerate(row):
-        key = id(cell) if cell.key is None else cell.key
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append((index, cell))
-    return out
-
-
-@dataclass
-class Columns:
-    """Which grid positions hold what; executors may be one column or one per level."""
-
-    number: list[int] = field(default_factory=list)
-    content: list[int] = field(default_factory=list)
-    deadline: list[int] = field(default_factory=list)
-    result: list[int] = field(default_factory=list)
-    executors: list[tuple[list[int], str | None, str]] = field(default_factory=list)  # (grid, level, label)
-    width: int = 0
-    extra_rows: int = 0  # rows under the header that belong to it (levels)
-
-    @property
-    def has_executors(self):
-        return bool(self.executors)
-
-
-def _spans(row, index):
-    """Grid positions covered by the cell at `index`."""
-    cell = row[index]
-    return [i for i, c in enumerate(row) if c is cell or (cell.key is not None and c.key == cell.key)]
-
-
-def find_header(rows, at):
-    """Columns if rows[at] is a plan table's header row, else None."""
-    row = rows[at]
-    columns = Columns(width=len(row))
-    found = set()
-    filled = recognised = 0
-    for index, cell in _distinct(row):
-        if not cell.text.strip():
-            continue
-        filled += 1
-        role = column_role(cell.text)
-        level = level_of_column(cell.text) if role is None else None
-        grid = _spans(row, index)
-        if role == "executors" or level:
-            columns.executors.append((grid, level, cell.text.strip()))
-            found.add("executors")
-            recognised += 1
-        elif role and role not in found:
-            found.add(role)
-            getattr(columns, role).extend(grid)
-            recognised += 1
-    # Titles, not data: the content column and one more, and most of the row recognised.
-    if "content" not in found or not {"deadline", "executors", "result"} & found or recognised * 2 < filled:
-        return None
-    # «Ответственные» over «Регион» / «Район» / «ОО»: the next row gives the levels.
-    if at + 1 < len(rows):
-        below = rows[at + 1]
-        header_keys = {c.key for c in row if c.key is not None}
-        levels = []
-        for index, cell in _distinct(below):
-            if cell.key is not None and cell.key in header_keys:
-                continue
-            level = level_of_column(cell.text)
-            if level:
-                levels.append((_spans(below, index), level, cell.text.strip()))
-        if len(levels) >= 2:
-            taken = {i for grid, _, _ in levels for i in grid}
-            # The levels replace the merged executors column they stand under.
-            kept = [e for e in columns.executors if not set(e[0]) & taken]
-            columns.executors = kept + levels
-            columns.executors.sort(key=lambda e: e[0][0])
-            for role in ("number", "content", "deadline", "result"):
-                setattr(columns, role, [i for i in getattr(columns, role) if i not in taken])
-            columns.extra_rows = 1
-    return columns
-
-
-def _is_column_numbering(row):
-    texts = [c.text.strip() for _, c in _distinct(row) if c.text.strip()]
-    return len(texts) >= 3 and texts == [str(i) for i in range(1, len(texts) + 1)]
-
 
 # --- reading rows ----------------------------------------------------------------------------
 
@@ -403,7 +96,7 @@ def _one_line(text):
 
 def _value(row, grid):
     texts = []
-    for index, cell in _distinct([row[i] if i < len(row) else Cell("") for i in grid]):
+    for index, cell in distinct_cells([row[i] if i < len(row) else Cell("") for i in grid]):
         text = _multiline(cell.text)
         if text and text not in texts:
             texts.append(text)
@@ -552,14 +245,14 @@ class _Assembler:
             else:
                 self.pending = []
             return
-        self._take_pending(Paragraph(_one_line(" ".join(c.text for _, c in _distinct(r)))) for r in rows[:header_at]
+        self._take_pending(Paragraph(_one_line(" ".join(c.text for _, c in distinct_cells(r)))) for r in rows[:header_at]
                            if any(c.text.strip() for c in r))
         self.last_plan_table_width = width
         self._rows(table, rows, header_at)
 
     def _looks_like_rows(self, rows):
         for row in rows:
-            texts = [c.text.strip() for _, c in _distinct(row) if c.text.strip()]
+            texts = [c.text.strip() for _, c in distinct_cells(row) if c.text.strip()]
             if texts:
                 return bool(_NUMBERED_RE.match(texts[0] + " x")) or len(texts) == 1
         return False
@@ -573,7 +266,7 @@ class _Assembler:
                 self.columns = columns
                 i += 1 + columns.extra_rows
                 continue
-            if self.columns is None or _is_column_numbering(row):
+            if self.columns is None or is_column_numbering(row):
                 i += 1
                 continue
             self._row(table, rows, i)
@@ -590,7 +283,7 @@ class _Assembler:
 
     def _row(self, table, rows, i):
         cols, row, where = self.columns, rows[i], table.row_label(i)
-        filled = [(index, c) for index, c in _distinct(row) if c.text.strip()]
+        filled = [(index, c) for index, c in distinct_cells(row) if c.text.strip()]
         if not filled:
             return
         number = _one_line(_value(row, cols.number))

@@ -1,4 +1,4 @@
-"""A Word (.docx) document as blocks for common.assemble: paragraphs and tables in document order.
+"""A Word (.docx) document as blocks for assembler.assemble: paragraphs and tables in document order.
 
 python-docx gives one cell per grid position: a horizontally merged cell comes back on every
 position it spans and a vertically merged one («vMerge continue») as the cell it continues, so
@@ -14,7 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from .common import Cell, Paragraph, PlanFileError, Table
+from .blocks import Cell, Paragraph, PlanFileError, Table
 
 MAX_TABLE_ROWS = 5000
 

@@ -1,4 +1,4 @@
-"""An Excel (.xlsx) workbook as blocks for common.assemble: each visible sheet is one table.
+"""An Excel (.xlsx) workbook as blocks for assembler.assemble: each visible sheet is one table.
 
 A merged range is spread over every cell it covers (with the range as its key), so a merged
 section row or a vertically merged deadline reads as it does in Word. The sheet's name comes
@@ -10,7 +10,7 @@ import io
 
 import openpyxl
 
-from .common import Cell, Paragraph, PlanFileError, Table
+from .blocks import Cell, Paragraph, PlanFileError, Table
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40

@@ -17,8 +17,9 @@ from roadmaps.models import Plan
 from roadmaps.services import plan_approve
 
 from .models import Order, OrderAppendix, OrderPoint, ReportFile
-from .pdf import Verification, render_order_pdf, render_report_pdf
-from .selectors import order_content_hash, plan_report_data, school_report_data
+from .pdf import Verification, render_order_pdf
+from .selectors import order_content_hash
+from .tasks import report_file_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -299,44 +300,9 @@ def order_point_return(*, point: OrderPoint, user) -> OrderPoint:
 
 
 def report_file_request(*, owner, kind, period_start, period_end, school=None, plan=None) -> ReportFile:
-    from .tasks import report_file_enqueue
-
     report_file = ReportFile(owner=owner, kind=kind, school=school, plan=plan, period_start=period_start, period_end=period_end)
     report_file.full_clean()
     report_file.save()
     # With the queue down the row stays pending and reports/tasks.py queues it later.
     transaction.on_commit(lambda: report_file_enqueue(report_file))
-    return report_file
-
-
-def _progress(report_file: ReportFile, percent: int, status=ReportFile.Status.RUNNING):
-    ReportFile.objects.filter(pk=report_file.pk).update(progress=percent, status=status)
-
-
-def report_file_render(*, report_file: ReportFile) -> ReportFile:
-    """Render the report and store it; a failure is recorded on the row, never lost."""
-    if report_file.is_finished:
-        return report_file
-    try:
-        _progress(report_file, 10)
-        today = timezone.localdate()
-        period = {"period_start": report_file.period_start, "period_end": report_file.period_end, "today": today}
-        if report_file.kind == ReportFile.Kind.SCHOOL:
-            context = school_report_data(school=report_file.school, **period)
-            template = "reports/school_report_pdf.html"
-        else:
-            context = plan_report_data(plan=report_file.plan, **period)
-            template = "reports/plan_report_pdf.html"
-        _progress(report_file, 40)
-        pdf_bytes = render_report_pdf(template, context)
-        _progress(report_file, 90)
-        report_file.file.save(f"{report_file.kind}-{uuid.uuid4().hex}.pdf", ContentFile(pdf_bytes), save=False)
-        report_file.status = ReportFile.Status.DONE
-        report_file.progress = 100
-    except Exception as error:
-        logger.exception("report file %s failed", report_file.pk)
-        report_file.status = ReportFile.Status.FAILED
-        report_file.error = f"Не удалось сформировать отчёт: {error}"
-    report_file.finished_at = timezone.now()
-    report_file.save(update_fields=["file", "status", "progress", "error", "finished_at"])
     return report_file

@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from .models import ReportFile
-from .services import report_file_render
+from .report_files import report_file_render
 
 log = logging.getLogger(__name__)
 

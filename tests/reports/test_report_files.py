@@ -84,12 +84,12 @@ def test_the_period_is_checked_in_russian(cast, client):
 
 
 def test_a_failure_is_recorded_not_lost(cast, monkeypatch):
-    import reports.services as services
+    import reports.report_files as report_files
 
     def broken(*args, **kwargs):
         raise RuntimeError("шрифт не найден")
 
-    monkeypatch.setattr(services, "render_report_pdf", broken)
+    monkeypatch.setattr(report_files, "render_report_pdf", broken)
     report_file = ReportFile.objects.create(
         owner=cast.curator, kind="school", school=cast.school_a, period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31)
     )

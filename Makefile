@@ -30,6 +30,7 @@ run: demo
 check: install
 	DJANGO_SETTINGS_MODULE=schnor_portal.settings_test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=schnor_portal.settings_test $(PY) manage.py check
+	$(VENV)/bin/lint-imports --no-cache
 
 test: check
 	$(PY) -m pytest

@@ -1,5 +1,29 @@
-from . import urls_editor, urls_import, urls_plans
+from django.urls import path
+
+from .views import editor, imports, plans
 
 app_name = "roadmaps"
 
-urlpatterns = urls_plans.urlpatterns + urls_editor.urlpatterns + urls_import.urlpatterns
+urlpatterns = [
+    path("", plans.plan_list, name="plan_list"),
+    path("<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("add/", editor.plan_add, name="plan_add"),
+    path("<int:pk>/change/", editor.plan_change, name="plan_change"),
+    path("<int:pk>/approve/", editor.plan_approve_view, name="plan_approve"),
+    path("<int:pk>/new-edition/", editor.plan_new_edition_view, name="plan_new_edition"),
+    path("<int:pk>/timeline/", plans.plan_timeline_view, name="plan_timeline"),
+    path("<int:pk>/export/", plans.plan_export, name="plan_export"),
+    path("<int:plan_pk>/deadline-preview/", editor.deadline_preview, name="deadline_preview"),
+    path("<int:plan_pk>/sections/add/", editor.section_add, name="section_add"),
+    path("sections/<int:pk>/change/", editor.section_change, name="section_change"),
+    path("sections/<int:pk>/delete/", editor.section_delete_view, name="section_delete"),
+    path("sections/<int:pk>/renumber/", editor.section_renumber_view, name="section_renumber"),
+    path("sections/<int:section_pk>/activities/add/", editor.activity_add, name="activity_add"),
+    path("activities/<int:pk>/", editor.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/change/", editor.activity_change, name="activity_change"),
+    path("activities/<int:pk>/row/", editor.activity_row, name="activity_row"),
+    path("activities/<int:pk>/delete/", editor.activity_delete_view, name="activity_delete"),
+    path("activities/<int:pk>/move/", editor.activity_move_view, name="activity_move"),
+    path("import/", imports.plan_import, name="plan_import"),
+    path("import/confirm/", imports.plan_import_confirm, name="plan_import_confirm"),
+]

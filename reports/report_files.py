@@ -29,7 +29,13 @@ def report_file_render(*, report_file: ReportFile) -> ReportFile:
     try:
         _progress(report_file, 10)
         today = timezone.localdate()
-        period = {"period_start": report_file.period_start, "period_end": report_file.period_end, "today": today}
+        # The report shows what its owner may see, as their pages do.
+        period = {
+            "period_start": report_file.period_start,
+            "period_end": report_file.period_end,
+            "today": today,
+            "user": report_file.owner,
+        }
         if report_file.kind == ReportFile.Kind.SCHOOL:
             context = school_report_data(school=report_file.school, **period)
             template = "reports/school_report_pdf.html"

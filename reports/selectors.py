@@ -11,7 +11,7 @@ from monitoring.models import ControlPoint
 from roadmaps.models import Plan, WorkingGroupMember
 from roadmaps.selectors import plan_has_executors, plan_table
 from schnor_portal.dates import format_date
-from schools.access import visible_orders
+from schools.access import visible_control_points, visible_orders
 from schools.models import SchoolListEntry
 
 from .models import Order, OrderAppendix, OrderPoint
@@ -245,9 +245,10 @@ def order_content_hash(order: Order) -> str:
 
 # --- Reports ----------------------------------------------------------------------------------
 
-def school_report_data(*, school, period_start, period_end, today) -> dict:
+def school_report_data(*, school, period_start, period_end, today, user) -> dict:
+    """The school's points the user may see (whoever ordered the report), as of `today`."""
     points = list(
-        ControlPoint.objects.filter(school=school, due_date__range=(period_start, period_end))
+        visible_control_points(user).filter(school=school, due_date__range=(period_start, period_end))
         .exclude(status=ControlPoint.Status.CANCELLED)
         .select_related("activity", "activity__section", "activity__section__plan", "accepted_by")
         .order_by("activity__section__plan_id", "due_date", "activity__section__position", "activity__position")
@@ -278,9 +279,11 @@ def _completion(groups):
     return result
 
 
-def plan_report_data(*, plan, period_start, period_end, today) -> dict:
+def plan_report_data(*, plan, period_start, period_end, today, user) -> dict:
+    """The plan's execution as the user who ordered the report may see it: a director's report counts
+    their own school, a curator's their schools; the «По школам» table never names another school."""
     points = list(
-        ControlPoint.objects.filter(activity__section__plan=plan, due_date__range=(period_start, period_end))
+        visible_control_points(user).filter(activity__section__plan=plan, due_date__range=(period_start, period_end))
         .exclude(status=ControlPoint.Status.CANCELLED)
         .select_related("activity", "activity__section", "activity__section__cluster", "school")
         .order_by("due_date", "pk")

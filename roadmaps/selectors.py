@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, QuerySet
 
-from schools.access import visible_plans
+from schools.access import visible_control_points, visible_plans
 
 from .models import Activity, Plan, PlanSection
 
@@ -86,8 +86,9 @@ def _timeline_key(point, group):
     )
 
 
-def plan_timeline(*, plan: Plan, group: str, today) -> dict:
-    """Control points of the plan by month of their due date, rows grouped as asked: one query."""
+def plan_timeline(*, plan: Plan, group: str, today, user) -> dict:
+    """The plan's control points the user may see, by month of their due date, rows grouped as asked:
+    one query. A director's timeline holds their school's points only, a curator's their schools'."""
     from monitoring.models import ControlPoint
 
     months = []
@@ -96,7 +97,7 @@ def plan_timeline(*, plan: Plan, group: str, today) -> dict:
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     index = {m: i for i, m in enumerate(months)}
-    points = ControlPoint.objects.filter(activity__section__plan=plan).exclude(status=ControlPoint.Status.CANCELLED).values(
+    points = visible_control_points(user).filter(activity__section__plan=plan).exclude(status=ControlPoint.Status.CANCELLED).values(
         "activity__number", "activity__content", "activity__section__position", "activity__position",
         "activity__section__cluster__number", "school_id", "school__short_name", "due_date", "status",
     )

@@ -47,7 +47,7 @@ def plan_detail(request, pk):
 def plan_timeline_view(request, pk):
     plan = get_plan_for_user(request.user, pk)
     group = request.GET.get("group") if request.GET.get("group") in TIMELINE_GROUPS else "section"
-    timeline = plan_timeline(plan=plan, group=group, today=timezone.localdate())
+    timeline = plan_timeline(plan=plan, group=group, today=timezone.localdate(), user=request.user)
     return render(
         request,
         "roadmaps/plan_timeline.html",

@@ -5,15 +5,11 @@ import reads «ОО | Процедура | Предмет | Класс | Год 
 passes over the columns it does not know («Ниже порога», the averages beside each row).
 """
 
-import io
 from collections.abc import Iterable
-
-import openpyxl
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from monitoring.models import ExamResult, ReferenceResult
 from monitoring.results.importers.cells import LEVEL_LABELS, PROCEDURE_LABELS
-from schnor_portal.xlsx import Sheet, attachment, workbook_bytes
+from schnor_portal.xlsx import Sheet, Validation, attachment, workbook_bytes
 
 from .subjects import SUBJECTS
 
@@ -136,62 +132,53 @@ INSTRUCTIONS = [
 ]
 
 
+def _listed(letter: str, count: int, *, column: str) -> Validation:
+    """A drop-down of the first `count` values of column `letter` of the hidden «Списки» sheet."""
+    return Validation(column, "list", f"'Списки'!${letter}$2:${letter}${count + 1}", rows=TEMPLATE_ROWS)
+
+
+def _number(kind: str, low, high, prompt: str, *, column: str) -> Validation:
+    return Validation(column, kind, str(low), str(high), error=prompt, rows=TEMPLATE_ROWS)
+
+
 def import_template_bytes(*, school_names: list[str]) -> bytes:
-    content = workbook_bytes(
-        Sheet("Результаты", [title for title, _ in RESULT_COLUMNS], [], [width for _, width in RESULT_COLUMNS]),
-        Sheet("Средние", [title for title, _ in REFERENCE_COLUMNS], [], [width for _, width in REFERENCE_COLUMNS]),
-        Sheet("Инструкция", ["Столбец", "Обязательно", "Что писать"], INSTRUCTIONS, [30, 12, 110]),
-    )
-    # The shared writer makes the sheets; the drop-down lists are this template's own.
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    lists = workbook.create_sheet("Списки")
-    lists.append(["ОО", "Процедура", "Предмет", "Уровень"])
     columns = [school_names, list(PROCEDURE_LABELS.values()), list(SUBJECTS), list(LEVEL_LABELS.values())]
-    for index in range(max(len(values) for values in columns)):
-        lists.append([values[index] if index < len(values) else None for values in columns])
-    for letter, width in zip("ABCD", (40, 26, 30, 16)):
-        lists.column_dimensions[letter].width = width
-
-    def listed(letter: str, count: int) -> DataValidation:
-        return DataValidation(
-            type="list", formula1=f"'Списки'!${letter}$2:${letter}${count + 1}", allow_blank=True, showErrorMessage=False
-        )
-
-    def number(kind: str, low, high, prompt: str) -> DataValidation:
-        return DataValidation(
-            type=kind, operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
-            showErrorMessage=True, errorTitle="Проверьте значение", error=prompt,
-        )
-
-    last = TEMPLATE_ROWS + 1
-    results, averages = workbook["Результаты"], workbook["Средние"]
-    rules = [
-        (results, listed("A", len(school_names)) if school_names else None, "A"),
-        (results, listed("B", len(columns[1])), "B"),
-        (results, listed("C", len(SUBJECTS)), "C"),
-        (results, number("whole", 1, 11, "Класс — целое число от 1 до 11."), "D"),
-        (results, number("whole", 2000, 2100, "Год — четыре цифры, например 2023."), "E"),
-        (results, number("decimal", 0, 100, "Доля — от 0 до 100."), "G"),
-        (results, number("whole", 0, 100000, "Участников — целое число, не меньше 0."), "H"),
-        (averages, listed("D", len(columns[3])), "A"),
-        (averages, listed("B", len(columns[1])), "B"),
-        (averages, listed("C", len(SUBJECTS)), "C"),
-        (averages, number("whole", 1, 11, "Класс — целое число от 1 до 11."), "D"),
-        (averages, number("whole", 2000, 2100, "Год — четыре цифры, например 2023."), "E"),
-        (averages, number("decimal", 0, 100, "Средний балл — от 0 до 100."), "F"),
-        (averages, number("decimal", 0, 100, "Доля — от 0 до 100."), "G"),
+    lists = [
+        [values[index] if index < len(values) else None for values in columns]
+        for index in range(max(len(values) for values in columns))
     ]
+    grade = "Класс — целое число от 1 до 11."
+    year = "Год — четыре цифры, например 2023."
+    share = "Доля — от 0 до 100."
     # «Средний балл» of a school stays free: «-» (nobody took it) is a value there, not a mistake.
-    for sheet, rule, letter in rules:
-        if rule is None:
-            continue
-        sheet.add_data_validation(rule)
-        rule.add(f"{letter}2:{letter}{last}")
-    lists.sheet_state = "hidden"
-    workbook.active = 0
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    result_rules = [
+        *([_listed("A", len(school_names), column="A")] if school_names else []),
+        _listed("B", len(columns[1]), column="B"),
+        _listed("C", len(SUBJECTS), column="C"),
+        _number("whole", 1, 11, grade, column="D"),
+        _number("whole", 2000, 2100, year, column="E"),
+        _number("decimal", 0, 100, share, column="G"),
+        _number("whole", 0, 100000, "Участников — целое число, не меньше 0.", column="H"),
+    ]
+    average_rules = [
+        _listed("D", len(columns[3]), column="A"),
+        _listed("B", len(columns[1]), column="B"),
+        _listed("C", len(SUBJECTS), column="C"),
+        _number("whole", 1, 11, grade, column="D"),
+        _number("whole", 2000, 2100, year, column="E"),
+        _number("decimal", 0, 100, "Средний балл — от 0 до 100.", column="F"),
+        _number("decimal", 0, 100, share, column="G"),
+    ]
+    return workbook_bytes(
+        Sheet(
+            "Результаты", [title for title, _ in RESULT_COLUMNS], [], [width for _, width in RESULT_COLUMNS], validations=result_rules
+        ),
+        Sheet(
+            "Средние", [title for title, _ in REFERENCE_COLUMNS], [], [width for _, width in REFERENCE_COLUMNS], validations=average_rules
+        ),
+        Sheet("Инструкция", ["Столбец", "Обязательно", "Что писать"], INSTRUCTIONS, [30, 12, 110]),
+        Sheet("Списки", ["ОО", "Процедура", "Предмет", "Уровень"], lists, [40, 26, 30, 16], layout="data", hidden=True),
+    )
 
 
 def import_template_response(*, school_names: list[str]):

@@ -61,7 +61,10 @@ def _sheet(ws) -> Table | None:
 
 def read_blocks(data: bytes):
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # Not read-only: openpyxl gives merged ranges only to a workbook it builds whole, and a plan's
+        # section rows and deadlines are merged cells. The upload was checked first
+        # (schnor_portal.xlsx.check_zip_upload: size of each part, cells, length of each text).
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
         raise PlanFileError(
             "Не удалось прочитать файл Excel: он повреждён, защищён паролем или сохранён в другом формате."

@@ -5,7 +5,9 @@ them and measures memory in a process of its own).
 """
 
 import io
+import re
 import zipfile
+from xml.sax.saxutils import escape
 
 import openpyxl
 
@@ -53,6 +55,45 @@ def zip_bomb(member: str) -> bytes:
 
 def many_members(prefix: str) -> bytes:
     return _zip({"[Content_Types].xml": "<Types/>", **{f"{prefix}{i}.xml": "<x/>" for i in range(300)}})
+
+
+SHARED = "{shared}"  # a cell holding this reads the shared string instead
+
+
+def with_shared_string(rows, text: str) -> bytes:
+    """An .xlsx of `rows` whose cells holding SHARED show `text` from the shared strings table.
+
+    Excel keeps every text in xl/sharedStrings.xml; openpyxl writes them inline, so the table is
+    added here: a long text in it compresses to almost nothing.
+    """
+    source = zipfile.ZipFile(io.BytesIO(_xlsx(rows)))
+    members = {name: source.read(name) for name in source.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    members["xl/worksheets/sheet1.xml"] = re.sub(
+        r'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="inlineStr"><is><t>' + re.escape(SHARED) + "</t></is></c>",
+        r'<c r="\1"\2 t="s"><v>0</v></c>',
+        sheet,
+    ).encode()
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    members["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        f"<si><t>{escape(text)}</t></si></sst>"
+    ).encode()
+    return _zip(members)
+
+
+def shared_string_bomb(rows, chars=30 * 1024 * 1024) -> bytes:
+    """One shared string of 30 MB behind a file of a few dozen kilobytes: under the archive's total
+    limit, over the limit of one part."""
+    return with_shared_string(rows, "Я" * (chars // 2))
+
+
+def docx_part_bomb(chars=30 * 1024 * 1024) -> bytes:
+    return _docx(f"<w:p><w:r><w:t>{'Я' * (chars // 2)}</w:t></w:r></w:p>")
 
 
 def text_in(encoding: str, rows) -> bytes:
@@ -147,9 +188,11 @@ def plan_dense(kind: str) -> bytes:
     if kind == "docx":
         row = "<w:tr>" + "<w:tc><w:p/></w:tc>" * 40 + "</w:tr>"
         return _docx("<w:tbl>" + row * 25_000 + "</w:tbl>")
+    # Numbers, not inline strings: the sheet stays under the limit of a part (MAX_PART_BYTES), so
+    # it is the count of cells that refuses it.
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        + "".join(f'<row r="{r}">' + '<c t="inlineStr"><is><t>т</t></is></c>' * 40 + "</row>" for r in range(1, 25_001))
+        + "".join(f'<row r="{r}">' + "<c><v>1</v></c>" * 40 + "</row>" for r in range(1, 25_001))
         + "</sheetData></worksheet>"
     )
     return _replace_member(_xlsx([["x"]]), "xl/worksheets/sheet1.xml", sheet.encode())

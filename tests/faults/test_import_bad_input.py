@@ -1,4 +1,4 @@
-"""Plan and list imports fed broken, protected, empty, huge and odd files: a Russian message, nothing saved.
+"""Plan, list and results imports fed broken, protected, empty, huge and odd files: a Russian message, nothing saved.
 
 Each file goes through the real upload page as the coordinator. Whatever it is, the answer is the
 form again (400) or a preview without a «save» button, with a message that says what is wrong in
@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from monitoring.models import ExamResult, ReferenceResult
 from roadmaps.models import Activity, Plan, PlanSection
+from schnor_portal.xlsx import MAX_CELL_CHARS, XlsxError, check_zip_upload
 from schools.models import SchoolList, SchoolListEntry
 from tests.roadmaps.docx_builders import demo_docx, demo_xlsx
 
@@ -21,6 +23,24 @@ LIST_FORM = {"year": 2023, "category": "shnor", "title": "ШНОР-2023", "sourc
 PROTECTED = "защищён паролем"
 NOT_OFFICE = "не документ Word (.docx) и не таблица Excel (.xlsx)"
 TOO_COMPLEX = "Файл слишком сложный для загрузки"
+PART_TOO_BIG = "одна из его частей после распаковки занимает больше 20 МБ"
+LONG = "Я" * 20_000
+
+
+def long_cell(address):
+    return f"В ячейке {address} на листе «Лист1» текст длиннее 10 000 знаков"
+
+
+def plan_rows(content="Совещание", result="Справка"):
+    return [bad.PLAN_HEADERS, ["1", content, "Май", "Руководители ОО", result]]
+
+
+def list_rows(name="БОУ «Калининская СОШ»", note=""):
+    return [bad.LIST_HEADERS, [1, name, "ШНОР", "", "", "", "нет", note]]
+
+
+RESULT_FORM = {"procedure": "ege", "grade": ""}
+RESULT_HEADERS = ["ОО", "Процедура", "Предмет", "Класс", "Год", "Средний балл"]
 
 PLAN_CASES = {
     "empty": (lambda: b"", "plan.docx", "Файл пустой"),
@@ -45,6 +65,10 @@ PLAN_CASES = {
     "all-merged-xlsx": (bad.plan_xlsx_merged, "plan.xlsx", "не найдена таблица плана"),
     "over-10-mb": (lambda: b"PK\x03\x04" + b"\x00" * (10 * 1024 * 1024 + 1), "plan.docx", "больше 10 МБ"),
     "wrong-extension": (lambda: demo_docx("uglegorsk"), "plan.pdf", "Загрузите документ Word (.docx) или таблицу Excel (.xlsx)"),
+    "shared-string-bomb-xlsx": (lambda: bad.shared_string_bomb(plan_rows(content=bad.SHARED)), "plan.xlsx", PART_TOO_BIG),
+    "part-bomb-docx": (bad.docx_part_bomb, "plan.docx", PART_TOO_BIG),
+    "long-cell-xlsx": (lambda: bad._xlsx(plan_rows(content=LONG)), "plan.xlsx", long_cell("B2")),
+    "long-shared-string-xlsx": (lambda: bad.with_shared_string(plan_rows(result=bad.SHARED), LONG), "plan.xlsx", long_cell("E2")),
 }
 
 LIST_CASES = {
@@ -63,6 +87,22 @@ LIST_CASES = {
     "merged-header": (lambda: bad.list_merged(header=True), "Не найдена строка заголовка"),
     "no-header": (lambda: bad._xlsx([["Просто текст"], ["ещё текст"]]), "Не найдена строка заголовка"),
     "over-10-mb": (lambda: b"PK\x03\x04" + b"\x00" * (10 * 1024 * 1024 + 1), "Файл больше 10 МБ"),
+    "shared-string-bomb": (lambda: bad.shared_string_bomb(list_rows(name=bad.SHARED)), PART_TOO_BIG),
+    "long-cell": (lambda: bad._xlsx(list_rows(note=LONG)), long_cell("H2")),
+    "long-shared-string": (lambda: bad.with_shared_string(list_rows(name=bad.SHARED), LONG), long_cell("B2")),
+}
+
+
+
+def result_rows(school="БОУ «Калининская СОШ»", subject="Математика"):
+    return [RESULT_HEADERS, [school, "ЕГЭ", subject, 11, 2024, 50]]
+
+
+# The other bad results files are in tests/monitoring/results/test_import_bad_input.py.
+RESULT_CASES = {
+    "shared-string-bomb": (lambda: bad.shared_string_bomb(result_rows(school=bad.SHARED)), PART_TOO_BIG),
+    "long-cell": (lambda: bad._xlsx(result_rows(subject=LONG)), long_cell("C2")),
+    "long-shared-string": (lambda: bad.with_shared_string(result_rows(school=bad.SHARED), LONG), long_cell("A2")),
 }
 
 
@@ -104,3 +144,26 @@ def test_a_bad_list_file_gets_a_russian_message_and_saves_nothing(coordinator, c
 def test_a_good_list_file_still_passes(coordinator, cast):
     response = coordinator.post(reverse("schools:schoollist_import"), {**LIST_FORM, "file": SimpleUploadedFile("список.xlsx", bad.list_ok())})
     assert 'name="payload"' in response.content.decode()
+
+
+@pytest.mark.parametrize("case", sorted(RESULT_CASES))
+def test_a_bomb_or_a_huge_cell_in_a_results_file_is_refused(coordinator, case):
+    build, message = RESULT_CASES[case]
+    before = (ExamResult.objects.count(), ReferenceResult.objects.count())
+    upload = SimpleUploadedFile("результаты.xlsx", build())
+    response = coordinator.post(reverse("results:result_import"), {**RESULT_FORM, "file": upload})
+    page = response.content.decode()
+    assert response.status_code == 400, case
+    assert message in page, (case, page[page.find("<main"):][:3000])
+    assert 'name="payload"' not in page
+    assert (ExamResult.objects.count(), ReferenceResult.objects.count()) == before
+
+
+def test_a_cell_is_measured_in_characters_up_to_the_limit():
+    # Cyrillic takes two bytes a character in the file: the limit counts what the user typed.
+    check_zip_upload(bad._xlsx([["Наименование"], ["Я" * MAX_CELL_CHARS]]))
+    check_zip_upload(bad.with_shared_string([["Наименование"], [bad.SHARED]], "Я" * MAX_CELL_CHARS))
+    with pytest.raises(XlsxError, match="В ячейке A2 на листе «Лист1»"):
+        check_zip_upload(bad._xlsx([["Наименование"], ["Я" * (MAX_CELL_CHARS + 1)]]))
+    with pytest.raises(XlsxError, match="В ячейке A3 на листе «Лист1»"):
+        check_zip_upload(bad.with_shared_string([["Наименование"], ["Школа"], [bad.SHARED]], "Я" * (MAX_CELL_CHARS + 1)))

@@ -87,7 +87,9 @@ def _is_formula(cell) -> bool:
 def read_workbook(data: bytes) -> list[SheetGrid]:
     """The visible sheets of an .xlsx already checked by schnor_portal.xlsx.check_zip_upload."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        # Not read-only: merged ranges (a school's name over its year columns) exist only in a
+        # workbook openpyxl builds whole; the upload's size, cells and texts were checked first.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
         raise WorkbookProblem("Не удалось прочитать файл Excel: он повреждён или сохранён в другом формате.") from error
     try:

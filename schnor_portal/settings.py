@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,6 +23,24 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only for a local run: a fixed key would let anyone forge sessions in production.
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
+# The placeholder of .env.example: a server set up by copying the file must not start with it.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"
+
+
+def _secret_key_is_weak(key: str) -> bool:
+    # The rule of Django's deploy check (security.W009), made fatal: a warning nobody reads would
+    # leave sessions, password-reset links and signed files forgeable.
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-") or key == EXAMPLE_SECRET_KEY
+
+
+if not DEBUG and _secret_key_is_weak(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY слишком слабый: нужна случайная строка не короче 50 знаков, не меньше 5 разных "
+        "символов, без приставки «django-insecure-» и не пример из .env.example. Создайте ключ: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+        "SECRET_KEY is weak: use a random string of at least 50 characters with at least 5 distinct "
+        "characters, not starting with 'django-insecure-' and not the example from .env.example."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -37,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Before accounts: its signal receivers run first, so the login audit sees a lockout flagged.
     "axes",
+    # Its system checks refuse the pre-4.0 CSP_* settings that would silently do nothing.
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -55,12 +76,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files need no policy), before everything that may answer instead of
+    # the view (the lockout page, error pages): they get the policy too.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.MunicipalityTimezoneMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -190,6 +215,12 @@ else:
 # Sessions (and the messages that fall back to them) live in PostgreSQL, never in the cache:
 # with Redis stopped nobody is logged out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# School staff share computers: a session ends after SESSION_IDLE_MINUTES without a request (each
+# request moves the end forward: one UPDATE of the session row, nothing else), and its cookie dies
+# with the browser, so the next person at the computer does not find someone else logged in.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=8 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # Production is HTTPS behind a proxy (nginx) that sets X-Forwarded-Proto; `make run` (DEBUG=1)
 # is plain HTTP on 127.0.0.1, so every default below follows DEBUG and each can be overridden.
@@ -206,6 +237,33 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Django's default, stated: a link out of the portal sends no Referer, so no page address leaves it.
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4) of every page and htmx fragment; downloads of evidence
+# keep their own stricter one (monitoring/control/views/files.py). Scripts only from static files:
+# no inline <script>, no on…= handlers (tests/test_security_headers.py scans the templates), and
+# htmx runs without eval (base.html sets allowEval: false).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # Style sheets and <style> elements only from static files. Style *attributes* stay allowed:
+        # progress bars and report progress set their width from data (style="width: 40%"), tables
+        # set column widths, and htmx fragments bring the same markup. An attribute can only restyle
+        # the element that carries it (no selectors, no url() fetch beyond img-src), and Django
+        # escapes every value put into one, so this is the least that lets the pages look right.
+        # Browsers without style-src-attr (Firefox < 108) fall back to style-src and drop them.
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # data: for Bootstrap's own SVG icons (select arrows, check marks, the menu button) inside
+        # its CSS; charts and QR codes are server-side SVG in the page.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # How many proxies of ours stand before gunicorn (nginx: 1); the client's address is then taken
 # from X-Forwarded-For as they wrote it (accounts.audit.client_ip), for lockouts and the login log.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -220,7 +278,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# The login audit (accounts.LoginEvent) is the log; axes keeps only its counters.
+# And a second rule axes cannot express (one limit, one cool-off for all its parameters): after
+# AXES_USERNAME_FAILURE_LIMIT failures for one user name from any addresses within
+# AXES_USERNAME_COOLOFF_HOURS (since its last successful login), the name is locked, so guessing
+# from many addresses gains nothing. Counted on axes' failure log (accounts.lockout.LockoutHandler).
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
+AXES_USERNAME_COOLOFF_TIME = datetime.timedelta(hours=env.int("AXES_USERNAME_COOLOFF_HOURS", default=24))
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The login audit (accounts.LoginEvent) is the log; axes keeps its counters and the failure log
+# the rule above counts on.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 

@@ -3,7 +3,8 @@
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
+# Long enough for the weak-key refusal of settings.py (DEBUG is off here, as on a server).
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment-3f9a1c7e5b")
 
 from .settings import *  # noqa: E402,F403
 
@@ -23,3 +24,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # defaults are checked by tests/faults/test_check_deploy.py in a subprocess).
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+# Renewing the session on every request is one UPDATE of its row (measured by
+# tests/accounts/test_session_timeout.py); off here, so the query counts of the page tests count
+# the page, and those tests need not each add the same one write.
+SESSION_SAVE_EVERY_REQUEST = False

@@ -72,7 +72,7 @@ def worker(redis_url, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "schnor_portal.settings",
-        "SECRET_KEY": "worker-test-only-secret-key",
+        "SECRET_KEY": "worker-test-only-secret-key-long-enough-for-the-weak-key-check-0123456789",
         "DEBUG": "0",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, ClusterMembership
@@ -71,10 +71,36 @@ def _plan_schools(municipality, clusters_schools):
     return list(latest.entries.values_list("school_id", flat=True)) if latest else []
 
 
+class AlreadyImported(Exception):
+    """The preview was confirmed before (the button pressed twice, the page sent again, another session)."""
+
+    def __init__(self, plan: Plan):
+        super().__init__(f"plan {plan.pk} was already imported from this preview")
+        self.plan = plan
+
+
 def plan_import(
-    *, municipality: Municipality, title: str, kind: str, start: date, end: date, parsed: ParsedPlan, user=None
+    *, municipality: Municipality, title: str, kind: str, start: date, end: date, parsed: ParsedPlan, user=None, token=None
 ) -> ImportResult:
-    """Save the parsed plan as a draft of the municipality, with its control points."""
+    """Save the parsed plan as a draft of the municipality, with its control points.
+
+    `token` names the preview: a second confirmation of it raises AlreadyImported with the plan the
+    first one made, so a preview makes one plan at most.
+    """
+    if token and (existing := Plan.objects.filter(import_token=token).first()):
+        raise AlreadyImported(existing)
+    try:
+        return _plan_import(
+            municipality=municipality, title=title, kind=kind, start=start, end=end, parsed=parsed, user=user, token=token
+        )
+    except IntegrityError:
+        existing = Plan.objects.filter(import_token=token).first() if token else None
+        if existing is None:
+            raise
+        raise AlreadyImported(existing) from None
+
+
+def _plan_import(*, municipality, title, kind, start, end, parsed, user, token) -> ImportResult:
     with transaction.atomic():
         plan = Plan(
             municipality=municipality,
@@ -83,8 +109,10 @@ def plan_import(
             period_start=start,
             period_end=end,
             status=Plan.Status.DRAFT,
+            import_token=token or None,
         )
-        plan.full_clean()
+        # The token's uniqueness is the database's to enforce: a race ends in IntegrityError above.
+        plan.full_clean(exclude=["import_token"])
         plan.save()
 
         schools = list(School.objects.filter(municipality=municipality))

@@ -58,6 +58,9 @@ class Plan(models.Model):
         related_name="parts",
         verbose_name="входит в проект (программу)",
     )
+    # The preview a plan was imported from: confirming that preview again, from any session, finds
+    # this plan instead of making a second one (unique, so two confirmations racing cannot both save).
+    import_token = models.CharField("метка загрузки", max_length=32, null=True, blank=True, unique=True, editable=False)
     result_before_executors = models.BooleanField(
         "результат перед ответственными",
         default=False,

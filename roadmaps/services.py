@@ -231,7 +231,7 @@ def plan_new_edition(*, plan: Plan) -> Plan:
     copy_fields = [
         f.name
         for f in Plan._meta.concrete_fields
-        if f.name not in ("id", "status", "approved_by", "replaces", "version")
+        if f.name not in ("id", "status", "approved_by", "replaces", "version", "import_token")
     ]
     edition = Plan.objects.create(
         **{name: getattr(source, name) for name in copy_fields},

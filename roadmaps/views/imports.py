@@ -27,7 +27,6 @@ from ..targets import parse_target
 
 IMPORT_SALT = "roadmaps.plan_import"
 IMPORT_MAX_AGE = 60 * 60
-DONE_SESSION_KEY = "roadmaps_plan_imports_done"
 ALLOWED_EXTENSIONS = (".docx", ".xlsx")
 MAX_WINDOWS_SHOWN = 8
 
@@ -234,10 +233,6 @@ def plan_import_confirm(request):
             ["Предпросмотр сделан другим пользователем или для другого муниципалитета: загрузите файл ещё раз."],
             403,
         )
-    done = request.session.get(DONE_SESSION_KEY, {})
-    if data["nonce"] in done:  # the button pressed twice, or the page sent again
-        messages.info(request, "Этот план уже создан из загруженного файла.")
-        return redirect("roadmaps:plan_detail", pk=done[data["nonce"]])
     try:
         result = import_services.plan_import(
             municipality=municipality,
@@ -247,11 +242,13 @@ def plan_import_confirm(request):
             end=date.fromisoformat(data["end"]),
             parsed=ParsedPlan.from_dict(data["parsed"]),
             user=request.user,
+            token=data["nonce"],
         )
+    except import_services.AlreadyImported as done:  # the button pressed twice, or the preview sent again
+        messages.info(request, "Этот план уже создан из загруженного файла: повторное подтверждение ничего не добавило.")
+        return redirect("roadmaps:plan_detail", pk=done.plan.pk)
     except ValidationError as error:
         return _form_page(request, municipality, PlanImportForm(), error.messages, 400)
-    recent = list(done.items())[-19:]  # enough to catch a double click; the session stays small
-    request.session[DONE_SESSION_KEY] = {**dict(recent), data["nonce"]: result.plan.pk}
     points = (
         f"контрольных точек — {result.control_points}"
         if result.control_points

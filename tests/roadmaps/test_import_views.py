@@ -1,6 +1,7 @@
 """The web import: upload form → preview of every row → «Создать план» (coordinator only)."""
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -8,6 +9,7 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from roadmaps.importers import ParsedPlan
 from roadmaps.models import Activity, Plan
 from roadmaps.views import imports
 
@@ -151,6 +153,44 @@ def test_it_creates_the_plan_once_when_confirmed_twice(cast, client):
     second = client.post(reverse("roadmaps:plan_import_confirm"), {"payload": payload})
     plan = _new_plans(cast).get()
     assert first.url == second.url == reverse("roadmaps:plan_detail", args=[plan.pk])
+
+
+def test_a_preview_confirmed_from_a_second_session_makes_no_second_plan(cast, client):
+    from django.test import Client
+
+    client.force_login(cast.coordinator)
+    payload = _payload(_upload(client))
+    client.post(reverse("roadmaps:plan_import_confirm"), {"payload": payload})
+    elsewhere = Client()  # the same coordinator in another browser: a session that never saw the first
+    elsewhere.force_login(cast.coordinator)
+    response = elsewhere.post(reverse("roadmaps:plan_import_confirm"), {"payload": payload}, follow=True)
+    plan = _new_plans(cast).get()
+    assert response.redirect_chain[-1][0] == reverse("roadmaps:plan_detail", args=[plan.pk])
+    assert "уже создан из загруженного файла" in response.content.decode()
+
+
+def test_two_confirmations_racing_save_one_plan(cast, client, monkeypatch):
+    from roadmaps import import_services
+
+    client.force_login(cast.coordinator)
+    data = signing.loads(_payload(_upload(client)), salt=imports.IMPORT_SALT)
+    arguments = {
+        "municipality": cast.muni, "title": data["title"], "kind": data["kind"],
+        "start": date.fromisoformat(data["start"]), "end": date.fromisoformat(data["end"]),
+        "parsed": ParsedPlan.from_dict(data["parsed"]), "token": data["nonce"],
+    }
+    real, first = import_services._plan_import, []
+
+    def racing(**kwargs):
+        if not first:  # the other confirmation saves between this one's check and its insert
+            first.append(real(**kwargs))
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_services, "_plan_import", racing)
+    with pytest.raises(import_services.AlreadyImported) as caught:
+        import_services.plan_import(**arguments)
+    assert caught.value.plan == first[0].plan
+    assert _new_plans(cast).count() == 1
 
 
 def test_it_refuses_a_tampered_payload(cast, client):

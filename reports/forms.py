@@ -1,17 +1,20 @@
 import datetime
+import hashlib
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.core.files.uploadhandler import FileUploadHandler
 
 from accounts.models import Person
 from roadmaps.models import Plan, WorkingGroup
+from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
 from schools.models import SchoolList
 
 from .models import Order, OrderAppendix, OrderPoint
+from .verification_codes import EXAMPLE, normalise_code
 
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"})
-OPERATIVE_WORD = "ПРИКАЗЫВАЮ:"
 
 
 def _row(*names, sizes=None):
@@ -19,10 +22,10 @@ def _row(*names, sizes=None):
     return Div(*[Div(name, css_class=f"col-md-{size}") for name, size in zip(names, sizes)], css_class="row")
 
 
-class OrderForm(forms.ModelForm):
+class OrderForm(VersionErrorsOnTop, forms.ModelForm):
     """The order's requisites; points and appendices are edited on the order page."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Order
@@ -58,8 +61,7 @@ class OrderForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        require_version_for(self, self.instance)
         others = Order.objects.filter(municipality=municipality).exclude(pk=self.instance.pk).order_by("-date", "-pk")
         self.fields["replaces"].queryset = others
         self.fields["voids"].queryset = others
@@ -230,3 +232,86 @@ class PointReportForm(forms.Form):
     report_text = forms.CharField(
         label="Что сделано", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}), error_messages={"required": "Напишите, что сделано."}
     )
+
+
+# --- Public verification ----------------------------------------------------------------------
+
+VERIFY_UPLOAD_MAX_MB = 30
+VERIFY_UPLOAD_MAX_BYTES = VERIFY_UPLOAD_MAX_MB * 1024 * 1024
+
+
+class VerificationCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Код проверки",
+        max_length=64,
+        help_text=(
+            f"20 латинских букв и цифр рядом с QR-кодом внизу каждой страницы документа, например {EXAMPLE}. "
+            "Заглавными или строчными, с дефисами или без — неважно."
+        ),
+        error_messages={"required": "Введите код проверки.", "max_length": "Код проверки — 20 знаков, а введено больше."},
+        widget=forms.TextInput(
+            attrs={"class": "form-control font-monospace", "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        code = normalise_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                "Такого кода не бывает: в нём 20 латинских букв и цифр, букв I, L, O и U нет. Сверьте код с бумагой.",
+                code="invalid",
+            )
+        return code
+
+
+class HashedUpload:
+    """All the verification page keeps of an uploaded file: its name, size and SHA-256, no content."""
+
+    def __init__(self, *, name: str, size: int, sha256: str | None):
+        self.name, self.size, self.sha256 = name, size, sha256
+
+
+class Sha256UploadHandler(FileUploadHandler):
+    """Hash an uploaded file chunk by chunk as it arrives and drop each chunk.
+
+    Django's own handlers keep a file in memory or write it to a temporary file; this one keeps
+    neither, so a file sent for verification is nowhere on the server, not even for a moment. Past
+    the cap the rest is read but not hashed (the view refuses a longer body before reading it).
+    """
+
+    def __init__(self, request=None, *, max_bytes: int = VERIFY_UPLOAD_MAX_BYTES):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.size += len(raw_data)
+        if self.size <= self.max_bytes:
+            self.digest.update(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        too_large = self.size > self.max_bytes
+        return HashedUpload(name=self.file_name, size=self.size, sha256=None if too_large else self.digest.hexdigest())
+
+
+class OrderFileCheckForm(forms.Form):
+    file = forms.FileField(
+        label="Файл для сверки",
+        help_text=(
+            f"PDF, выгруженный из портала или полученный от органа, не больше {VERIFY_UPLOAD_MAX_MB} МБ. "
+            "Файл не сохраняется: портал только вычисляет его SHA-256 и сравнивает с записанным при подписании."
+        ),
+        error_messages={"required": "Выберите файл.", "empty": "Файл пустой.", "invalid": "Файл не получен. Выберите его ещё раз."},
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".pdf,application/pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > VERIFY_UPLOAD_MAX_BYTES or getattr(upload, "sha256", None) is None:
+            raise forms.ValidationError(f"Файл больше {VERIFY_UPLOAD_MAX_MB} МБ: такие не сверяются.", code="too_large")
+        return upload

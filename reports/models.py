@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+# The word before an order's points («ПРИКАЗЫВАЮ:»); a распоряжение usually has none.
+OPERATIVE_WORD = "ПРИКАЗЫВАЮ:"
+
 
 class Order(models.Model):
     """A приказ or распоряжение of the authority; once signed it never changes, a change is a new order."""
@@ -61,7 +64,17 @@ class Order(models.Model):
         "SHA-256 содержания",
         max_length=64,
         blank=True,
-        help_text="Хеш реквизитов, пунктов и строк приложений на момент подписания; первые 12 знаков — код проверки на каждой странице.",
+        help_text="Хеш реквизитов, пунктов и строк приложений на момент подписания: по нему видно, изменились ли данные в портале после подписания.",
+    )
+    # Not the id: an id is sequential, anyone could list every order by counting. See reports/verification_codes.py.
+    verification_code = models.CharField(
+        "код проверки",
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Печатается у QR-кода на каждой странице и открывает публичную страницу проверки; выдаётся при подписании.",
     )
     superseded_by = models.ForeignKey(
         "self",
@@ -89,6 +102,11 @@ class Order(models.Model):
                 condition=models.Q(status="draft") | (~models.Q(number="") & models.Q(date__isnull=False)),
                 name="reports_order_signed_has_number_and_date",
             ),
+            # A draft is never publicly reachable: it has no code to be reached by.
+            models.CheckConstraint(
+                condition=models.Q(status="signed") | models.Q(verification_code__isnull=True),
+                name="reports_order_code_only_when_signed",
+            ),
         ]
 
     def __str__(self):
@@ -110,10 +128,6 @@ class Order(models.Model):
     @property
     def is_void(self):
         return self.superseded_by_id is not None
-
-    @property
-    def verification_code(self):
-        return self.content_sha256[:12]
 
     @property
     def kind_dative(self):

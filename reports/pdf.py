@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 from schnor_portal.dates import format_date  # noqa: E402
 
 from .selectors import order_print_context  # noqa: E402
+from .verification_codes import group_code  # noqa: E402
 
 # Relative URLs in the print templates resolve against this; it is never contacted. Under its
 # static/ the fetcher serves what the static files finders find (fonts, the print CSS), so
@@ -69,19 +70,29 @@ def qr_svg(data: str) -> str:
 
 
 def site_url() -> str:
-    """Where the verification link points when no request is at hand (the command, a task)."""
+    """The portal's public address, as printed on paper.
+
+    Always the configured one, never the Host of the request that signed: paper outlives the
+    address a chair happened to use, and a forged Host header must not end up in a signed QR code.
+    """
     return (settings.PORTAL_BASE_URL or FALLBACK_SITE_URL).rstrip("/")
 
 
 @dataclass
 class Verification:
-    """What each page of a signed order carries: a line and a QR code to the verification page."""
+    """What each page of a signed order carries: its requisites, the public code to type and a QR
+    code of the public page that code opens."""
 
-    code: str
-    url: str
+    code: str  # as stored, 20 characters
+    url: str  # the order's public page: the QR code
+    entry_url: str  # the page where the code is typed by hand
+
+    @property
+    def code_grouped(self) -> str:
+        return group_code(self.code)
 
     def line(self, order) -> str:
-        return f"{order.get_kind_display()} от {format_date(order.date)} № {order.number} · код проверки {self.code}"
+        return f"{order.get_kind_display()} от {format_date(order.date)} № {order.number}"
 
 
 def order_html(order, *, verification: Verification | None = None) -> str:

@@ -1,7 +1,9 @@
 """Reads for orders: the list, the order as it is printed, its canonical content, the reports' data."""
 
+import datetime
 import hashlib
 import json
+import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,11 +12,12 @@ from clusters.models import ClusterMembership
 from monitoring.models import ControlPoint
 from roadmaps.models import Plan, WorkingGroupMember
 from roadmaps.selectors import plan_has_executors, plan_table
-from schnor_portal.dates import format_date
+from schnor_portal.dates import format_date, format_date_long
 from schools.access import visible_control_points, visible_orders
 from schools.models import SchoolListEntry
 
-from .models import Order, OrderAppendix, OrderPoint
+from .models import OPERATIVE_WORD, Order, OrderAppendix, OrderPoint
+from .verification_codes import group_code, normalise_code
 
 BLANK_DATE = "__________"
 BLANK_NUMBER = "______"
@@ -243,6 +246,29 @@ def order_content_hash(order: Order) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# --- New orders ----------------------------------------------------------------------------
+
+def order_defaults(municipality) -> dict:
+    """A new order's requisites as the municipality's authority prints them."""
+    return {
+        "header": municipality.authority_header,
+        "place": municipality.place,
+        "signatory_position": municipality.head_position,
+        "signatory_name": _initials_first(municipality.head) if municipality.head_id else "",
+        "signatory": municipality.head_id,
+        "operative_word": OPERATIVE_WORD,
+        "kind": Order.Kind.ORDER,
+    }
+
+
+def _initials_first(person) -> str:
+    """«Т.И. Буц», as a signature is printed (the list form is «Буц Т.И.»)."""
+    initials = "".join(f"{p.strip()[0]}." for p in (person.first_name, person.middle_name) if p.strip())
+    if " " in person.first_name.strip():
+        return person.short_name
+    return f"{initials} {person.last_name}".strip()
+
+
 # --- Reports ----------------------------------------------------------------------------------
 
 def school_report_data(*, school, period_start, period_end, today, user) -> dict:
@@ -328,3 +354,77 @@ def plan_report_data(*, plan, period_start, period_end, today, user) -> dict:
         "tables": [("По разделам", sections), ("По кластерам", clusters), ("По школам", schools)],
         "overdue": overdue,
     }
+
+
+# --- Public verification by code -------------------------------------------------------------
+# Deliberately public: no user, no schools.access. The code printed on a signed order opens the
+# least that proves the paper: who issued what, signed by whom and when, the PDF's SHA-256 and
+# whether the order still has force. Points, appendices, other people and ids stay behind the login.
+
+
+@dataclass(frozen=True)
+class PublicOrderFacts:
+    code: str  # grouped, as printed
+    authority_lines: tuple[str, ...]
+    kind: str
+    number: str
+    date: datetime.date
+    title: str
+    signatory_position: str
+    signatory_name: str
+    signed_at: datetime.datetime | None  # in the municipality's time zone; None if signed on paper only
+    pdf_sha256: str  # empty when the portal keeps no PDF of the order: there is nothing to compare
+    is_directive: bool
+    void_since: datetime.date | None = None
+    void_by: str = ""  # «приказа от 4 апреля 2023 г. № 15»: kind, date and number, nothing else
+
+    @property
+    def signed_at_text(self) -> str:
+        """«28 марта 2025 г., 10:15 (UTC+3)»: the offset, as a reader may be in another zone."""
+        if self.signed_at is None:
+            return ""
+        minutes = int(self.signed_at.utcoffset().total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        offset = f"UTC{'+' if minutes >= 0 else '−'}{hours}" + (f":{rest:02d}" if rest else "")
+        return f"{format_date_long(self.signed_at.date())}, {self.signed_at:%H:%M} ({offset})"
+
+    @property
+    def void_text(self) -> str:
+        if not self.void_since:
+            return ""
+        verb = "Утратило" if self.is_directive else "Утратил"
+        return f"{verb} силу с {format_date_long(self.void_since)} в связи с изданием {self.void_by}"
+
+
+def order_public_facts(*, code: str) -> PublicOrderFacts | None:
+    """The public facts of the signed order with this code (typed in any case, with or without
+    dashes); None for a malformed code, an unknown one and a draft alike."""
+    canonical = normalise_code(code)
+    if canonical is None:
+        return None
+    order = (
+        Order.objects.select_related("municipality", "superseded_by")
+        .filter(status=Order.Status.SIGNED, verification_code=canonical)
+        .first()
+    )
+    if order is None:
+        return None
+    zone = zoneinfo.ZoneInfo(order.municipality.time_zone)
+    facts = {}
+    if order.superseded_by_id:
+        by = order.superseded_by
+        facts = {"void_since": order.superseded_on or by.date, "void_by": f"{by.kind_genitive} от {format_date_long(by.date)} № {by.number}"}
+    return PublicOrderFacts(
+        code=group_code(canonical),
+        authority_lines=tuple(_lines(order.header)),
+        kind=order.get_kind_display(),
+        number=order.number,
+        date=order.date,
+        title=order.title,
+        signatory_position=order.signatory_position,
+        signatory_name=order.signatory_name,
+        signed_at=order.signed_at.astimezone(zone) if order.signed_at else None,
+        pdf_sha256=order.pdf_sha256 if order.pdf else "",
+        is_directive=order.kind == Order.Kind.DIRECTIVE,
+        **facts,
+    )

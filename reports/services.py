@@ -11,15 +11,18 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from roadmaps.models import Plan
 from roadmaps.services import plan_approve
 
 from .models import Order, OrderAppendix, OrderPoint, ReportFile
-from .pdf import Verification, render_order_pdf
-from .selectors import order_content_hash
+from .pdf import Verification, render_order_pdf, site_url
+from .point_templates import point_initial
+from .selectors import order_content_hash, order_defaults
 from .tasks import report_file_enqueue
+from .verification_codes import group_code, new_code
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ POINT_COPY_FIELDS = ("number", "text", "responsible", "responsible_text", "deadl
 APPENDIX_COPY_FIELDS = ("position", "number", "kind", "title", "plan", "working_group", "school_list", "text")
 ORDER_SKIP_ON_COPY = {
     "id", "number", "date", "status", "replaces", "signed_by", "signed_at", "pdf", "pdf_sha256",
-    "content_sha256", "superseded_by", "superseded_on", "version",
+    "content_sha256", "verification_code", "superseded_by", "superseded_on", "version",
 }
 
 
@@ -154,6 +157,10 @@ def order_sign_problems(order: Order) -> list[str]:
         problems.append("Укажите дату документа: без даты его нельзя подписать.")
     if not order.points.exists():
         problems.append("В документе нет ни одного пункта.")
+    if not order.header.strip():
+        problems.append("Введите шапку бланка: наименование органа.")
+    if not (order.signatory_position.strip() and order.signatory_name.strip()):
+        problems.append("Укажите подписанта: должность и «И.О. Фамилия».")
     appendices = list(order.appendices.select_related("plan"))
     numbers = [a.number for a in appendices]
     if len(appendices) > 1 and None in numbers:
@@ -181,15 +188,39 @@ def _mark_superseded(target: Order, by: Order):
     target.save(update_fields=["superseded_by", "superseded_on"])
 
 
-def order_verification(order: Order, *, verify_url: str, content_hash: str | None = None) -> Verification:
-    return Verification(code=(content_hash or order.content_sha256 or order_content_hash(order))[:12], url=verify_url)
+def verification_for_code(code: str) -> Verification:
+    return Verification(
+        code=code,
+        url=site_url() + reverse("verification:order_check", args=[group_code(code)]),
+        entry_url=site_url() + reverse("verification:code_form"),
+    )
 
 
-def order_sign(*, order: Order, user, verify_url: str, version: int | None = None) -> Order:
+@transaction.atomic
+def order_verification_code_ensure(*, order: Order) -> str:
+    """The public code of a signed order. One marked signed outside the portal (loaded from the
+    source documents) got none at signing: it gets one the first time it is printed."""
+    current = Order.objects.select_for_update().get(pk=order.pk)
+    if not current.is_signed:
+        raise ValidationError("У проекта нет кода проверки: код выдаётся при подписании.", code="draft")
+    if not current.verification_code:
+        current.verification_code = new_code()
+        current.save(update_fields=["verification_code"])
+    order.verification_code = current.verification_code
+    return current.verification_code
+
+
+def order_verification(*, order: Order) -> Verification:
+    """What each page of a signed order printed now carries (see order_verification_code_ensure)."""
+    return verification_for_code(order.verification_code or order_verification_code_ensure(order=order))
+
+
+def order_sign(*, order: Order, user, version: int | None = None) -> Order:
     """Sign: render the PDF once, store it with its SHA-256, approve the plans, void what it voids.
 
     The PDF is rendered before the row is locked (rendering takes seconds); under the lock the order
-    must still be the one rendered — same version and same content — or signing is refused.
+    must still be the one rendered — same version and same content — or signing is refused. The
+    public verification code is drawn first, as it is printed on every page.
     """
     if version is not None and version != order.version:
         raise ValidationError(CONFLICT, code="conflict")
@@ -198,7 +229,8 @@ def order_sign(*, order: Order, user, verify_url: str, version: int | None = Non
         raise ValidationError(problems, code="not_ready")
     loaded_version = order.version
     content_hash = order_content_hash(order)
-    pdf_bytes = render_order_pdf(order, verification=order_verification(order, verify_url=verify_url, content_hash=content_hash))
+    code = new_code()
+    pdf_bytes = render_order_pdf(order, verification=verification_for_code(code))
     name = default_storage.save(f"orders/{order.municipality_id}/{uuid.uuid4().hex}.pdf", ContentFile(pdf_bytes))
     try:
         with transaction.atomic():
@@ -208,6 +240,7 @@ def order_sign(*, order: Order, user, verify_url: str, version: int | None = Non
             current.pdf.name = name
             current.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
             current.content_sha256 = content_hash
+            current.verification_code = code
             current.status = Order.Status.SIGNED
             current.signed_by = user
             current.signed_at = timezone.now()
@@ -243,6 +276,62 @@ def order_new_version(*, order: Order) -> Order:
     for appendix in source.appendices.order_by("position"):
         OrderAppendix.objects.create(order=copy, **{name: getattr(appendix, name) for name in APPENDIX_COPY_FIELDS})
     return copy
+
+
+# --- The order that puts a plan in force ---------------------------------------------------------
+
+PLAN_KIND_GENITIVE = {
+    "roadmap": "дорожной карты",
+    "schedule": "плана-графика",
+    "action_plan": "плана мероприятий",
+    "project": "муниципального проекта",
+    "support_programme": "программы адресной поддержки",
+}
+
+
+def approval_orders_of(plan: Plan):
+    """Drafts that will approve the plan when signed."""
+    return Order.objects.filter(
+        status=Order.Status.DRAFT, appendices__kind=OrderAppendix.Kind.PLAN, appendices__plan=plan
+    ).distinct()
+
+
+@transaction.atomic
+def order_for_plan_approval(*, plan: Plan) -> Order:
+    """The draft order that approves a draft plan: only the chair's signature puts a plan in force.
+
+    A new edition is approved «в новой редакции», and the order that approved the edition it
+    replaces loses force («признать утратившим силу»), as the documents do. The coordinator adds the
+    number and the date (or the chair's office does) and may edit every point before signing; a
+    second call returns the draft already made.
+    """
+    current = Plan.objects.select_for_update().select_related("municipality", "replaces__approved_by").get(pk=plan.pk)
+    if current.status != Plan.Status.DRAFT:
+        raise ValidationError("Приказ об утверждении готовят для черновика плана.", code="not_draft")
+    existing = approval_orders_of(current).order_by("pk").first()
+    if existing:
+        return existing
+    edition = current.replaces_id is not None
+    kind = PLAN_KIND_GENITIVE.get(current.kind, "плана")
+    title = f"Об утверждении {'в новой редакции ' if edition else ''}{kind} «{current.title.strip('«»')}»"
+    order = Order(municipality=current.municipality, title=title, **order_defaults(current.municipality))
+    # A municipality that has not filled in its authority's requisites still gets its draft: the
+    # blanks are the coordinator's to fill, and signing refuses them (order_sign_problems).
+    order.full_clean(exclude=["header", "signatory_position", "signatory_name"])
+    order.save()
+    order_plan_appendix_ensure(order=order, plan=current)
+    approve = point_initial("approve_plan", order, current)["text"]
+    if edition:
+        approve = approve.replace("Утвердить ", "Утвердить в новой редакции ", 1)
+    texts = [approve]
+    previous_order = current.replaces.approved_by if edition else None
+    if previous_order is not None and previous_order.is_signed:
+        texts.append(point_initial("void_order", order, previous_order)["text"])
+        order.voids.add(previous_order)
+    texts.append(point_initial("control_self", order)["text"])
+    for number, text in enumerate(texts, start=1):
+        OrderPoint.objects.create(order=order, number=number, text=text)
+    return order
 
 
 # --- Controlled points -------------------------------------------------------------------------

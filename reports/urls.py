@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import files, orders, points
+from .views import approval, files, orders, points
 
 app_name = "reports"
 
 urlpatterns = [
     path("", orders.order_list, name="order_list"),
     path("add/", orders.order_add, name="order_add"),
+    path("for-plan/<int:plan_pk>/", approval.order_for_plan, name="order_for_plan"),
     path("<int:pk>/", orders.order_detail, name="order_detail"),
     path("<int:pk>/change/", orders.order_change, name="order_change"),
     path("<int:pk>/sign/", orders.order_sign_view, name="order_sign"),

@@ -6,6 +6,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
 from clusters.models import Cluster
+from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
 from schools.models import School
 
 from .models import Activity, Plan, PlanSection
@@ -17,15 +18,14 @@ PASSPORT_FIELDS = [
 ]
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(VersionErrorsOnTop, forms.ModelForm):
     """Carries the version the user loaded, so a save over someone else's change is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        require_version_for(self, self.instance)
 
 
 class PlanForm(VersionedForm):

@@ -9,7 +9,6 @@ urlpatterns = [
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("add/", editor.plan_add, name="plan_add"),
     path("<int:pk>/change/", editor.plan_change, name="plan_change"),
-    path("<int:pk>/approve/", editor.plan_approve_view, name="plan_approve"),
     path("<int:pk>/new-edition/", editor.plan_new_edition_view, name="plan_new_edition"),
     path("<int:pk>/timeline/", plans.plan_timeline_view, name="plan_timeline"),
     path("<int:pk>/export/", plans.plan_export, name="plan_export"),

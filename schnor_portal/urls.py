@@ -11,6 +11,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("execution/", include("monitoring.control.urls")),
     path("orders/", include("reports.urls")),
+    path("verify/", include("reports.public_urls")),  # public: a printed order checked by its code
     path("results/", include("monitoring.results.urls")),
     path("overview/", include("monitoring.overview.urls")),
     path("indicators/", include("monitoring.indicators.urls")),

@@ -83,7 +83,12 @@ def visible_plans(user) -> QuerySet[Plan]:
 
 
 def visible_orders(user) -> QuerySet[Order]:
-    return Order.objects.filter(municipality__in=visible_municipalities(user))
+    """Signed orders are the municipality's public documents; a draft is the coordinator's and the
+    chair's until the chair signs it (a director or the region must not read a text still changing)."""
+    orders = Order.objects.filter(municipality__in=visible_municipalities(user))
+    if _is_anonymous(user) or user.is_superuser or user.role in MUNICIPALITY_WIDE_ROLES:
+        return orders
+    return orders.exclude(status=Order.Status.DRAFT)
 
 
 def control_point_scope(user, prefix="") -> Q:

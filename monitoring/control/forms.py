@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Person
 from monitoring.models import ControlPoint, MonitoringVisit, ReminderSettings
+from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
 
 from .evidence import ACCEPT_ATTRIBUTE, ALLOWED_LABEL, clean_links, evidence_file_check
 from .workflow import REPORT_STATUSES
@@ -161,8 +162,8 @@ class DueDateDecisionForm(VersionForm):
         return cleaned
 
 
-class VisitForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VisitForm(VersionErrorsOnTop, forms.ModelForm):
+    version = VersionField()
     files = EvidenceFilesField(label="Файлы (акт, справка, фотографии)")
 
     class Meta:
@@ -181,8 +182,7 @@ class VisitForm(forms.ModelForm):
             "last_name", "first_name"
         )
         self.fields["visitor"].label_from_instance = lambda p: p.full_name + (f", {p.position}" if p.position else "")
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        require_version_for(self, self.instance)
 
 
 class ReminderSettingsForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from monitoring.models import PlanIndicator
 from roadmaps.models import Plan
+from schnor_portal.optimistic_lock import MISSING_VERSION, posted_version
 from schools.access import can_manage
 
 from .forms import IndicatorForm, IndicatorPeriodForm, IndicatorProposalForm, IndicatorValuesForm
@@ -118,9 +119,11 @@ def indicator_row(request, pk):
 def indicator_delete_view(request, pk):
     indicator = get_indicator_for_user(request.user, pk, write=True)
     plan_pk, position = indicator.plan_id, indicator.position
-    version = request.POST.get("version")
+    version = posted_version(request.POST)
     try:
-        indicator_delete(indicator=indicator, version=int(version) if version and version.isdigit() else None)
+        if version is None:
+            raise ValidationError(MISSING_VERSION, code="conflict")
+        indicator_delete(indicator=indicator, version=version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Person
 from roadmaps.models import Plan
 from schnor_portal.dates import format_date
+from schnor_portal.optimistic_lock import MISSING_VERSION, posted_version
 from schools.access import (
     can_accept_order_points,
     can_manage,
@@ -25,23 +25,19 @@ from schools.access import (
     require_sign,
 )
 
-from ..forms import OPERATIVE_WORD, OrderForm, PointReportForm
+from ..forms import OrderForm, PointReportForm
 from ..models import Order, OrderPoint
-from ..pdf import render_order_pdf, site_url
+from ..pdf import render_order_pdf
 from ..point_templates import TEMPLATES
-from ..selectors import order_content_hash, order_controlled_points, order_list_for_user
+from ..selectors import order_content_hash, order_controlled_points, order_defaults, order_list_for_user
 from ..services import SIGNED_READ_ONLY, order_new_version, order_save, order_sign, order_sign_problems, order_verification
+from ..verification_codes import group_code
 
 
 def _pdf_filename(order: Order) -> str:
     number = order.number.replace("/", "-") if order.number else "проект"
     date = f" от {format_date(order.date)}" if order.date else ""
     return f"{order.get_kind_display()} № {number}{date}.pdf"
-
-
-def verify_url(request, order: Order) -> str:
-    path = reverse("reports:order_verify", args=[order.pk])
-    return request.build_absolute_uri(path) if request else site_url() + path
 
 
 @login_required
@@ -93,31 +89,11 @@ def order_detail(request, pk):
     return render(request, "reports/order_detail.html", context)
 
 
-def _municipality_defaults(municipality) -> dict:
-    return {
-        "header": municipality.authority_header,
-        "place": municipality.place,
-        "signatory_position": municipality.head_position,
-        "signatory_name": _initials_first(municipality.head) if municipality.head_id else "",
-        "signatory": municipality.head_id,
-        "operative_word": OPERATIVE_WORD,
-        "kind": Order.Kind.ORDER,
-    }
-
-
-def _initials_first(person) -> str:
-    """«Т.И. Буц», as a signature is printed (the list form is «Буц Т.И.»)."""
-    initials = "".join(f"{p.strip()[0]}." for p in (person.first_name, person.middle_name) if p.strip())
-    if " " in person.first_name.strip():
-        return person.short_name
-    return f"{initials} {person.last_name}".strip()
-
-
 @login_required
 def order_add(request):
     municipality = managed_municipality(request.user)
     order = Order(municipality=municipality)
-    form = OrderForm(request.POST or None, instance=order, municipality=municipality, initial=_municipality_defaults(municipality))
+    form = OrderForm(request.POST or None, instance=order, municipality=municipality, initial=order_defaults(municipality))
     if request.method == "POST" and form.is_valid():
         try:
             order = order_save(order=order, data=form.service_data(), voids=form.cleaned_data["voids"])
@@ -154,14 +130,11 @@ def order_sign_view(request, pk):
     if order.is_signed:
         messages.error(request, "Документ уже подписан.")
         return redirect("reports:order_detail", pk=order.pk)
-    version = request.POST.get("version")
+    version = posted_version(request.POST)
     try:
-        order_sign(
-            order=order,
-            user=request.user,
-            verify_url=verify_url(request, order),
-            version=int(version) if version and version.isdigit() else None,
-        )
+        if version is None:
+            raise ValidationError(MISSING_VERSION, code="conflict")
+        order_sign(order=order, user=request.user, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -194,7 +167,7 @@ def order_pdf(request, pk):
         except FileNotFoundError:
             raise Http404("Файл подписанного документа не найден в хранилище.")
         return FileResponse(handle, content_type="application/pdf", filename=filename)
-    verification = order_verification(order, verify_url=verify_url(request, order)) if order.is_signed else None
+    verification = order_verification(order=order) if order.is_signed else None
     response = HttpResponse(render_order_pdf(order, verification=verification), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
@@ -213,7 +186,8 @@ def _file_sha256(field) -> str | None:
 
 @login_required
 def order_verify(request, pk):
-    """What the QR code opens: the order's data and the stored file's hash recomputed now."""
+    """The municipality's own check: the stored file's hash and the content hash recomputed now.
+    What a printed QR code opens is the public page (reports/views/verification.py)."""
     order = get_order_for_user(request.user, pk)
     stored_hash = _file_sha256(order.pdf) if order.pdf else None
     content_hash = order_content_hash(order)
@@ -225,7 +199,8 @@ def order_verify(request, pk):
         "file_missing": bool(order.pdf) and stored_hash is None,
         "file_hash": stored_hash,
         "file_matches": stored_hash is not None and stored_hash == order.pdf_sha256,
-        "code": (order.content_sha256 or content_hash)[:12],
+        "content_code": (order.content_sha256 or content_hash)[:12],
+        "public_code": group_code(order.verification_code) if order.verification_code else "",
         "content_matches": bool(order.content_sha256) and content_hash == order.content_sha256,
     }
     return render(request, "reports/order_verify.html", context)

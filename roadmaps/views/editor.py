@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from monitoring.control.services import activity_windows
+from schnor_portal.optimistic_lock import MISSING_VERSION, posted_version
 from schools.access import (
     can_manage,
     get_activity_for_user,
@@ -26,7 +27,6 @@ from ..services import (
     activity_delete,
     activity_move,
     activity_update,
-    plan_approve,
     plan_new_edition,
     plan_save,
     section_delete,
@@ -73,18 +73,6 @@ def plan_change(request, pk):
 
 @login_required
 @require_POST
-def plan_approve_view(request, pk):
-    plan = get_plan_for_user(request.user, pk, write=True)
-    if plan.status != Plan.Status.DRAFT:
-        messages.error(request, "Утвердить можно только черновик.")
-    else:
-        plan_approve(plan=plan)
-        messages.success(request, "План утверждён: контрольные точки созданы." + (" Предыдущая редакция утратила силу." if plan.replaces_id else ""))
-    return redirect("roadmaps:plan_detail", pk=plan.pk)
-
-
-@login_required
-@require_POST
 def plan_new_edition_view(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
     try:
@@ -92,7 +80,7 @@ def plan_new_edition_view(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("roadmaps:plan_detail", pk=plan.pk)
-    messages.success(request, "Создана новая редакция плана (черновик). Старая действует, пока новая не утверждена.")
+    messages.success(request, "Создана новая редакция плана (черновик). Старая действует, пока председатель не подпишет приказ об утверждении новой.")
     return redirect("roadmaps:plan_detail", pk=edition.pk)
 
 
@@ -244,10 +232,13 @@ def activity_detail(request, pk):
         form = ManualWindowsForm(request.POST or None, initial={"windows": initial})
         if request.method == "POST" and form.is_valid():
             try:
+                version = posted_version(request.POST)
+                if version is None:
+                    raise ValidationError(MISSING_VERSION, code="conflict")
                 updated, result = activity_update(
                     activity=activity,
                     data={"manual_windows": form.cleaned_data["windows"]},
-                    version=int(request.POST.get("version") or activity.version),
+                    version=version,
                     clusters=list(activity.clusters.all()),
                     schools=list(activity.schools.all()),
                 )

@@ -18,7 +18,7 @@ def controlled(ready_order, cast):
         order=ready_order, number=3, text="Разместить приказ на сайте.", responsible=cast.curator.person,
         responsible_text="Соколова", due_date=datetime.date(2025, 4, 17),
     )
-    order_sign(order=ready_order, user=cast.chair, verify_url="http://testserver/v/")
+    order_sign(order=ready_order, user=cast.chair)
     point.refresh_from_db()
     return point
 
@@ -88,7 +88,7 @@ def test_the_list_counts_overdue_controlled_points(controlled, cast, client):
     row = next(o for o in response.context["orders"] if o.pk == controlled.order_id)
     # Point 2 (due 01.05.2025, no report) and point 3 (due 17.04.2025) are overdue today.
     assert (row.n_controlled, row.n_overdue) == (2, 2)
-    assert f'data-overdue="2"' in response.content.decode()
+    assert 'data-overdue="2"' in response.content.decode()
     client.force_login(cast.curator)
     client.post(reverse("reports:point_report", args=[controlled.pk]), {f"p{controlled.pk}-report_text": "Сделано."})
     client.force_login(cast.chair)

@@ -70,7 +70,7 @@ def test_an_ambiguous_or_unknown_municipality_is_refused(numbered, tmp_path):
 
 
 def test_a_signed_order_is_written_as_stored(ready_order, cast, tmp_path):
-    order = order_sign(order=ready_order, user=cast.chair, verify_url="http://testserver/v/")
+    order = order_sign(order=ready_order, user=cast.chair)
     out = tmp_path / "signed.pdf"
     call_command("print_order", "--number", "12", "-o", str(out))
     assert hashlib.sha256(out.read_bytes()).hexdigest() == order.pdf_sha256

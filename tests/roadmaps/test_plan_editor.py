@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from clusters.models import Cluster
 from monitoring.models import ControlPoint
+from reports.models import Order
+from reports.services import order_for_plan_approval, order_sign
 from roadmaps.models import Activity, Plan, PlanSection
 from tests import factories as f
 
@@ -168,7 +170,11 @@ def test_it_makes_a_new_edition_and_supersedes_the_old_on_approval(cast, section
     assert set(edition.schools.all()) == {cast.school_a, cast.school_b}
     assert not ControlPoint.objects.filter(activity__section__plan=edition).exists()
 
-    client.post(reverse("roadmaps:plan_approve", args=[edition.pk]))
+    # Only the chair's signature of the approval order puts the edition in force.
+    order = order_for_plan_approval(plan=edition)
+    Order.objects.filter(pk=order.pk).update(number="12", date=cast.plan.period_start, signatory_position="Председатель", signatory_name="Т.И. Буц")
+    order.refresh_from_db()
+    order_sign(order=order, user=cast.chair, version=order.version)
     cast.plan.refresh_from_db()
     edition.refresh_from_db()
     assert (cast.plan.status, edition.status) == (Plan.Status.SUPERSEDED, Plan.Status.APPROVED)

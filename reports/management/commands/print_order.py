@@ -4,11 +4,11 @@ import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 
 from reports.models import Order
-from reports.pdf import render_order_pdf, site_url
-from reports.services import order_verification
+from reports.pdf import render_order_pdf
+from reports.services import order_verification, verification_for_code
+from reports.verification_codes import group_code
 from schools.models import Municipality
 
 
@@ -63,7 +63,8 @@ class Command(BaseCommand):
         "Печатает приказ (распоряжение) в PDF. --number — номер как написан или его уникальное начало "
         "(«229» найдёт «229-ра»; точное совпадение важнее начала); --municipality — уникальная часть "
         "названия муниципалитета. У подписанного в портале документа записываются байты, сохранённые "
-        "при подписании; иначе документ формируется заново."
+        "при подписании; иначе документ формируется заново. Для подписанного печатается код проверки и "
+        "адрес его публичной страницы; документу, отмеченному подписанным вне портала, код выдаётся при первой печати."
     )
 
     def add_arguments(self, parser):
@@ -82,9 +83,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Файл подписанного документа {order} не найден в хранилище: {order.pdf.name}")
             source = "сохранённый при подписании"
         else:
-            verification = None
-            if order.is_signed:
-                verification = order_verification(order, verify_url=site_url() + reverse("reports:order_verify", args=[order.pk]))
+            verification = order_verification(order=order) if order.is_signed else None
             data = render_order_pdf(order, verification=verification)
             source = "сформирован заново" + ("" if order.is_signed else " (проект)")
         output = Path(options["output"])
@@ -92,3 +91,6 @@ class Command(BaseCommand):
             output.parent.mkdir(parents=True)
         output.write_bytes(data)
         self.stdout.write(f"{order} ({order.municipality}): {output} — {len(data)} байт, {source}.")
+        if order.verification_code:
+            public = verification_for_code(order.verification_code)
+            self.stdout.write(f"Код проверки: {group_code(order.verification_code)} — {public.url}")

@@ -314,7 +314,9 @@ def order_for_plan_approval(*, plan: Plan) -> Order:
     edition = current.replaces_id is not None
     kind = PLAN_KIND_GENITIVE.get(current.kind, "плана")
     title = f"Об утверждении {'в новой редакции ' if edition else ''}{kind} «{current.title.strip('«»')}»"
-    order = Order(municipality=current.municipality, title=title, **order_defaults(current.municipality))
+    requisites = order_defaults(current.municipality)
+    requisites["signatory_id"] = requisites.pop("signatory")  # the form's initial is an id
+    order = Order(municipality=current.municipality, title=title, **requisites)
     # A municipality that has not filled in its authority's requisites still gets its draft: the
     # blanks are the coordinator's to fill, and signing refuses them (order_sign_problems).
     order.full_clean(exclude=["header", "signatory_position", "signatory_name"])

@@ -127,3 +127,15 @@ def test_an_approved_plan_gets_no_second_approval(cast, client, in_force):
     response = client.post(reverse("reports:order_for_plan", args=[cast.plan.pk]), follow=True)
     assert "Приказ об утверждении готовят для черновика плана." in response.content.decode()
     assert not Order.objects.filter(appendices__plan=cast.plan).exists()
+
+
+def test_the_draft_carries_the_authoritys_requisites_and_head(cast):
+    head = f.PersonFactory(municipality=cast.muni, last_name="Буц", first_name="Татьяна", middle_name="Ивановна", position="Председатель Комитета")
+    cast.muni.head = head
+    cast.muni.head_position = "Председатель Комитета по образованию"
+    cast.muni.save()
+    plan = f.PlanFactory(municipality=cast.muni, status=Plan.Status.DRAFT)
+    order = order_for_plan_approval(plan=plan)
+    assert (order.signatory, order.signatory_name, order.signatory_position) == (head, "Т.И. Буц", "Председатель Комитета по образованию")
+    assert order.header == cast.muni.authority_header and order.operative_word == "ПРИКАЗЫВАЮ:"
+    assert "Укажите подписанта" not in " ".join(order_sign_problems(order))

@@ -305,7 +305,8 @@ def order_for_plan_approval(*, plan: Plan) -> Order:
     number and the date (or the chair's office does) and may edit every point before signing; a
     second call returns the draft already made.
     """
-    current = Plan.objects.select_for_update().select_related("municipality", "replaces__approved_by").get(pk=plan.pk)
+    # Lock the plan row only: PostgreSQL cannot lock the nullable side of the joined previous edition.
+    current = Plan.objects.select_for_update(of=("self",)).select_related("municipality", "replaces__approved_by").get(pk=plan.pk)
     if current.status != Plan.Status.DRAFT:
         raise ValidationError("Приказ об утверждении готовят для черновика плана.", code="not_draft")
     existing = approval_orders_of(current).order_by("pk").first()

@@ -39,7 +39,7 @@ def test_it_adds_an_activity_changes_its_deadline_and_shows_its_points(demo, liv
     screenshot(page, "editor_activity_added")
 
     # No ORM calls between browser steps: the live server shares the SQLite database.
-    points_url = live_server.url + row.get_by_role("link", name="Контрольные точки 1.15").get_attribute("href")
+    points_url = live_server.url + row.get_by_role("link", name="КТ — контрольные точки мероприятия 1.15").get_attribute("href")
     page.goto(points_url)
     assert page.locator("table tbody tr").count() == 5  # four ШНОР and the municipality
     page.goto(f"{live_server.url}/plans/{plan.pk}/")

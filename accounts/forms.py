@@ -12,3 +12,10 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "Имя пользователя"
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
         self.fields["password"].label = "Пароль"
+
+    def add_error(self, field, error):
+        """A refused login marks both fields, which name the message, for a screen reader."""
+        super().add_error(field, error)
+        if field is None:
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": "login-error"})

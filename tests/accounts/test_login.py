@@ -13,8 +13,12 @@ def test_it_shows_the_russian_login_page_first(db, client):
 def test_it_refuses_a_wrong_password_in_russian(cast, client):
     response = client.post(reverse("accounts:login"), {"username": "coordinator", "password": "wrong"})
     assert response.status_code == 200
-    assert "Неверное имя пользователя или пароль" in response.content.decode()
+    page = response.content.decode()
+    assert "Неверное имя пользователя или пароль" in page
     assert "_auth_user_id" not in client.session
+    # Announced and tied to the fields it is about (ГОСТ Р 52872-2019, 3.3.1).
+    assert 'role="alert" id="login-error"' in page
+    assert page.count('aria-invalid="true"') == 2 and page.count('aria-describedby="login-error"') == 2
 
 
 def test_it_logs_in_and_out(cast, client):

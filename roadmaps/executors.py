@@ -15,6 +15,21 @@ Decisions (compared with the hand split of the demo data, schnor_portal/demo/dat
   not organisations; «Рабочая группа» is a municipal role.
 - A text nobody recognises is kept whole as one municipal role: the level can be fixed by hand,
   a lost executor cannot.
+- Several people on one line without commas («Иванова А.А. Петров Б.Б.», «А.А. Иванова Б.Б.
+  Петров») are several executors: a person's name ends an executor (a post stands before the
+  name, «Методист ИМО Иванова А.А.»), so the text is cut right after each name that another
+  name follows; a bracket right after a name stays with it («Иванова А.А. (по согласованию)»).
+- Two or three levels sharing one noun («Муниципальный и школьные кураторы», «региональный,
+  муниципальный и школьный координаторы») are one role per adjective: the noun is repeated after
+  each adjective in the number that adjective has (singular «Муниципальный» → «куратор», plural
+  «школьные» → «кураторы»; a plural noun, and the adjectives before it («методические
+  объединения» → «методическое объединение»), is made singular by its ending, and kept as
+  written when the ending tells nothing), a short tail without a new executor in it («… кураторы ШНОР»)
+  goes to each, and when the phrase starts with a capital each role does («Муниципальный куратор»,
+  «Школьные кураторы»). The level then follows the adjective, as for any role: региональн- →
+  region, муниципальн- → municipality, школьн- → school. Only nominative adjectives that begin
+  an executor (after a separator, or with a capital) are read so: «руководители муниципальных и
+  школьных методических объединений» stays one role.
 """
 
 import re
@@ -49,7 +64,7 @@ _ORG_RUN = rf"{_ORG_HEAD}(?:\s*(?:(?-i:[А-ЯЁ]{{2,}}(?![а-яё]))|ПК|{_QUOT
 
 # Groups and positions that begin a new executor wherever they stand, in any case.
 _ROLE_HEADS = (
-    rf"муниципальн{_W}+\s+(?:координатор|куратор){_W}*",
+    rf"(?:муниципальн|региональн|областн|краев|районн|городск){_W}+\s+(?:координатор|куратор){_W}*",
     rf"школьн{_W}+\s+(?:координатор|куратор|команд){_W}*",
     rf"классн{_W}+\s+руководител{_W}*",
     r"руководител(?:ь|и)",
@@ -211,7 +226,8 @@ def _lost_commas(chunk):
     # «Руководители и педагоги ШНОР» stays whole; «Управление образования и ИМО …» is two.
     out = []
     for piece in pieces:
-        out.extend(_split_on_and(piece))
+        for part in _split_on_and(piece):
+            out.extend(_split_people(part))
     return [p for p in out if p]
 
 
@@ -232,6 +248,93 @@ def _split_on_and(piece):
         start = m.end()
     parts.append(piece[start:].strip())
     return parts
+
+
+def _split_people(piece):
+    """«Иванова А.А. Петров Б.Б.»: cut after every name that another name follows."""
+    people = list(_PERSON_RE.finditer(piece))
+    if len(people) < 2:
+        return [piece]
+    inside = _outside_quotes(piece)
+    cuts = []
+    # «МБОУ СОШ им. А.С. Пушкина»: a name after «им.» / «имени» is the institution's, not a person.
+    people = [p for p in people if not re.search(r"(?<![\w])(?:им\.|имени)\s*$", piece[: p.start()], re.IGNORECASE)]
+    for person, following in zip(people, people[1:]):
+        if inside[person.start()] or inside[following.start()]:
+            continue
+        at = person.end()
+        if bracket := re.match(r"\s*\([^()]*\)", piece[at:]):
+            at += bracket.end()
+        if at <= following.start() and (not cuts or at > cuts[-1]):
+            cuts.append(at)
+    # «Иванова А.А. и Петров Б.Б.»: the «и» only joined the two.
+    return [re.sub(r"^и\s+", "", p.strip()) for p in _cut(piece, cuts, width=0)]
+
+
+# --- two levels sharing one noun -----------------------------------------------------------------
+
+# Nominative only: «руководители муниципальных и школьных методических объединений» is one role.
+_LEVEL_ADJ = r"(?:региональн|областн|краев|муниципальн|районн|городск|школьн)(?:ый|ий|ой|ая|яя|ое|ее|ые|ие)(?![а-яё])"
+_SHARED_NOUN_RE = re.compile(
+    rf"(?<![\w-])(?P<adjs>{_LEVEL_ADJ}(?:\s*,\s*{_LEVEL_ADJ})*\s+и\s+{_LEVEL_ADJ})\s+(?P<noun>(?:(?-i:[а-яё]){_W}+(?:ые|ие)\s+)*(?-i:[а-яё]){_W}+)"
+    rf"(?P<tail>[^,;\n]*)",
+    re.IGNORECASE,
+)
+# Plural endings made singular, by the gender of the singular adjective; first match wins.
+_SINGULAR = {
+    "m": (("тели", "тель"), ("ари", "арь"), ("ги", "г"), ("ки", "к"), ("хи", "х"), ("ы", "")),
+    "f": (("ии", "ия"), ("ги", "га"), ("ки", "ка"), ("хи", "ха"), ("жи", "жа"), ("ши", "ша"), ("чи", "ча"),
+          ("щи", "ща"), ("ы", "а")),
+    "n": (("ия", "ие"),),
+}
+
+
+def _gender(adjective):
+    """"m", "f", "n" for a singular adjective, "" for a plural one."""
+    ending = adjective.lower()[-2:]
+    return {"ый": "m", "ий": "m", "ой": "m", "ая": "f", "яя": "f", "ое": "n", "ее": "n"}.get(ending, "")
+
+
+_SINGULAR_ADJ = {"m": ("ый", "ий"), "f": ("ая", "ая"), "n": ("ое", "ое")}  # for «-ые», «-ие»
+
+
+def _singular(noun, gender):
+    """The noun phrase «методические объединения» in the singular of `gender`; "" keeps it."""
+    if not gender:
+        return noun
+    *adjectives, head = noun.split()
+    words = []
+    for adjective in adjectives:  # «методические» → «методическое»
+        hard, soft = _SINGULAR_ADJ[gender]
+        words.append(adjective[:-2] + (hard if adjective.lower().endswith("ые") else soft))
+    low = head.lower()
+    for plural, single in _SINGULAR[gender]:
+        if low.endswith(plural):
+            return " ".join(words + [head[: len(head) - len(plural)] + single])
+    return noun  # already singular, or an ending that tells nothing: keep it as written
+
+
+def _expand_shared_nouns(text):
+    """«Муниципальный и школьные кураторы» → «Муниципальный куратор; Школьные кураторы»."""
+    inside = _outside_quotes(text)
+
+    def expand(m):
+        before = text[: m.start()].rstrip()
+        # The adjectives must begin an executor: after a separator, or with a capital (a lost comma).
+        if inside[m.start()] or (before and before[-1] not in ",;:\n(" and not m.group()[:1].isupper()):
+            return m.group()
+        adjectives = re.split(r"\s*,\s*|\s+и\s+", m["adjs"])
+        noun, tail = m["noun"], m["tail"]
+        # A tail that names no executor of its own («ШНОР», «по УВР») belongs to each role.
+        shared = tail if tail.strip() and not (_HEAD_RE.search(tail) or _PERSON_RE.search(tail)) else ""
+        roles = []
+        for adjective in adjectives:
+            if adjectives[0][:1].isupper():
+                adjective = adjective[:1].upper() + adjective[1:]
+            roles.append(f"{adjective} {_singular(noun, _gender(adjective))}{shared}")
+        return "; ".join(roles) + ("" if shared else tail)
+
+    return _SHARED_NOUN_RE.sub(expand, text)
 
 
 _LEADING = re.compile(r"^[\s\-–—•·*:]+|^\d{1,2}[.)]\s+")
@@ -344,7 +447,7 @@ def split_executors(text: str, *, level: str | None = None) -> list[Executor]:
     if level is not None and level not in LEVELS:
         raise ValueError(f"unknown executor level: {level!r}")
     executors = []
-    for chunk in _chunks(text):
+    for chunk in _chunks(_expand_shared_nouns(text)):
         for piece in _lost_commas(chunk):
             name = _clean(piece)
             if not name or not re.search(r"[A-Za-zА-Яа-яЁё]", name):

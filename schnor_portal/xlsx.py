@@ -1,5 +1,6 @@
 """Excel in and out, once for every app: export a table, open an upload without trusting it."""
 
+import datetime
 import io
 import re
 import zipfile
@@ -95,6 +96,7 @@ class Sheet:
     rows: list[list | Band]
     widths: list[int] | None = None
     caption: str = ""  # a title above the headers, merged across the table (the plan's name)
+    note: str = ""  # a line above the table: what was filtered and when («Отбор: …. Выгружено …»)
     # "table": bold shaded headers that stay in view, wrapped cells (every export);
     # "document": a table printed like the document: grid lines, centred headers, landscape,
     #   the headers on every page (the plan);
@@ -119,6 +121,13 @@ def _write_sheet(ws, sheet: Sheet) -> None:
     columns = len(sheet.headers)
     span = max([columns] + [len(row) for row in sheet.rows if not isinstance(row, Band)])
     row_number = 0
+    if sheet.note:
+        row_number += 1
+        cell = _put(ws, row_number, 1, sheet.note)
+        cell.font = Font(italic=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=max(1, len(sheet.headers)))
+        ws.row_dimensions[row_number].height = 30
     if sheet.caption:
         row_number += 1
         cell = _put(ws, row_number, 1, sheet.caption)
@@ -163,6 +172,10 @@ def _write_sheet(ws, sheet: Sheet) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
     if styled:
         ws.freeze_panes = ws.cell(header_row + 1, 1)
+    # An autofilter on the headers, as a spreadsheet user sets one first; a table cut by merged
+    # section bands (the plan) cannot be filtered as one range, so it gets none.
+    if sheet.layout == "table" and not any(isinstance(row, Band) for row in sheet.rows):
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(max(columns, 1))}{max(row_number, header_row)}"
     if document:
         ws.print_title_rows = f"{header_row}:{header_row}"
         ws.page_setup.orientation = "landscape"
@@ -184,6 +197,11 @@ def _put(ws, row: int, column: int, value):
     prefix is what Excel itself saves for a typed «'=…», so editing the cell keeps it text.
     """
     cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, datetime.datetime):
+        cell.number_format = "DD.MM.YYYY HH:MM"
+    elif isinstance(value, datetime.date):
+        # A real date, shown as the documents write it: it sorts and filters as a date.
+        cell.number_format = "DD.MM.YYYY"
     if isinstance(value, str):
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS):

@@ -34,7 +34,8 @@ def _yes(value):
     return "да" if value else ""
 
 
-def register_sheet(points, *, today) -> Sheet:
+def register_sheet(points, *, today, note: str = "") -> Sheet:
+    """Dates are date cells (ДД.ММ.ГГГГ), so the sheet sorts and filters them as dates."""
     rows = []
     for n, cp in enumerate(points, start=1):
         activity = cp.activity
@@ -52,9 +53,9 @@ def register_sheet(points, *, today) -> Sheet:
                 activity.content,
                 activity.deadline_text,
                 cp.executor_label,
-                format_date(cp.window_start),
-                format_date(cp.due_date),
-                format_date(cp.original_due_date) if cp.is_rescheduled else "",
+                cp.window_start,
+                cp.due_date,
+                cp.original_due_date if cp.is_rescheduled else None,
                 _yes(cp.is_rescheduled),
                 status,
                 cp.overdue_days or "",
@@ -64,7 +65,7 @@ def register_sheet(points, *, today) -> Sheet:
                 activity.target_label,
                 _yes(cp.needs_decision),
                 cp.accepted_by.display_name if cp.accepted_by_id and cp.accepted_by else "",
-                format_date(timezone.localdate(cp.accepted_at)) if cp.accepted_at else "",
+                timezone.localdate(cp.accepted_at) if cp.accepted_at else None,
             ]
         )
-    return Sheet(title=f"Точки на {format_date(today)}", headers=HEADERS, rows=rows, widths=WIDTHS)
+    return Sheet(title=f"Точки на {format_date(today)}", headers=HEADERS, rows=rows, widths=WIDTHS, note=note)

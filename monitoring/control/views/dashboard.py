@@ -22,6 +22,7 @@ from monitoring.control.selectors import (
     register_page,
 )
 from schnor_portal.dates import format_date
+from schnor_portal.filter_notes import filter_note
 from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
 from schools.access import can_manage
@@ -176,4 +177,5 @@ def register_export(request):
     today = timezone.localdate()
     filterset = control_point_filter_for_user(user=request.user, filters=request.GET, today=today)
     points = decorate(list(filterset.qs.select_related("accepted_by", "accepted_by__person")), today)
-    return xlsx_response(f"Контрольные точки {format_date(today)}.xlsx", register_sheet(points, today=today))
+    note = filter_note(filterset.form, when=timezone.localtime())
+    return xlsx_response(f"Контрольные точки {format_date(today)}.xlsx", register_sheet(points, today=today, note=note))

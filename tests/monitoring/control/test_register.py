@@ -24,7 +24,11 @@ def _export(client, params):
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # Row 1 says what was filtered and when, row 2 holds the headers with an autofilter on them.
+    assert sheet["A1"].value.startswith("Отбор: ") and "Выгружено" in sheet["A1"].value
+    assert sheet["A2"].value == "№ п/п" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.freeze_panes == "A3"
+    return [row for row in sheet.iter_rows(min_row=3, values_only=True)]
 
 
 @pytest.fixture
@@ -79,9 +83,8 @@ def test_the_export_holds_exactly_the_filtered_points(cast, client, many, params
     exported = _export(client, params)
     assert len(exported) == len(listed) and listed
     by_pk = {cp.pk: cp for cp in ControlPoint.objects.filter(pk__in=listed).select_related("activity", "school")}
-    assert [(row[3], row[8]) for row in exported] == [
-        (by_pk[pk].activity.number, by_pk[pk].due_date.strftime("%d.%m.%Y")) for pk in listed
-    ]
+    # Due dates are date cells, shown as ДД.ММ.ГГГГ: they sort and filter as dates in a spreadsheet.
+    assert [(row[3], row[8].date()) for row in exported] == [(by_pk[pk].activity.number, by_pk[pk].due_date) for pk in listed]
 
 
 def test_it_filters_overdue_by_the_date_in_force_and_shows_the_flags(cast, client):
@@ -124,3 +127,12 @@ def test_it_sorts_by_school_then_due_date(cast, client, many):
     response = client.get(reverse("monitoring:register"), {"sort": "school"})
     names = [cp.school.short_name if cp.school else "" for cp in response.context["points"]]
     assert names == sorted(names)
+
+
+def test_the_export_says_which_filter_made_it_and_keeps_dates_as_dates(cast, client, many):
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("monitoring:register_export"), {"status": ["planned"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert "Статус: запланировано" in sheet["A1"].value
+    due = sheet.cell(3, 9)
+    assert due.is_date and due.number_format == "DD.MM.YYYY"

@@ -46,7 +46,7 @@ def test_it_adds_an_activity_changes_its_deadline_and_shows_its_points(demo, liv
     row = page.locator("tr", has_text="Пробное ОГЭ по математике")
     screenshot(page, "editor_before_change")
 
-    row.get_by_role("button", name="Изменить 1.15").click()
+    row.get_by_role("button", name="Изменить мероприятие 1.15").click()
     edit = page.locator("form[hx-post]")
     edit.locator("[name=deadline_text]").fill("Ежеквартально")
     edit.get_by_role("button", name="Сохранить").click()

@@ -16,6 +16,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# A server: requirements.txt only, no test tools (README «Промышленная эксплуатация», deploy/upgrade.sh).
+.PHONY: install-prod
+$(VENV)/.installed-prod: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Нужен Python 3.11 или новее: $(PYTHON) — " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+install-prod: $(VENV)/.installed-prod
+
 migrate: install
 	$(LOCAL) $(PY) manage.py migrate --noinput
 
@@ -50,9 +61,9 @@ bench: install $(VENV)/.bench-installed
 # Back up and restore (README «Эксплуатация»): the database of DATABASE_URL and the files, with checksums.
 .PHONY: backup restore
 BACKUP_DIR ?= backups
-backup: install
+backup: install-prod
 	$(PY) manage.py backup --output $(BACKUP_DIR)
 
-restore: install
+restore: install-prod
 	@test -n "$(BACKUP)" || { echo "Укажите копию: make restore BACKUP=backups/<время>"; exit 2; }
 	$(PY) manage.py restore $(BACKUP) $(if $(FORCE),--force)

@@ -45,6 +45,8 @@ BENCH_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-9f3c1e7a2b6d4e8f0a1c3e5b7d9f2a4c6e8b0d2f",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    # A server refuses to start with links to 127.0.0.1 (schnor_portal/checks.py, schnor.E002).
+    "PORTAL_BASE_URL": "https://shnor.example.ru",
     "DATABASE_URL": PG + DB_NAME,
     "CONN_MAX_AGE": "60",
     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),

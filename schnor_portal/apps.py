@@ -10,6 +10,23 @@ class SchnorPortalConfig(AppConfig):
     name = "schnor_portal"
     verbose_name = "Портал ШНОР"
 
+    def ready(self):
+        import sys
+
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from . import checks  # registers the system check
+
+        # Every process (gunicorn, Celery worker and beat, manage.py) loads the apps: one place to
+        # refuse before serving. `manage.py check` is let through so that it can list each problem
+        # with its id (schnor.E001…) instead of stopping at the first line.
+        if sys.argv[1:2] == ["check"]:
+            return
+        refusal = checks.startup_refusal(settings)
+        if refusal:
+            raise ImproperlyConfigured(refusal)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

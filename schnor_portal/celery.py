@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.send_digests_task",
         "schedule": crontab(minute=0),
     },
+    # Every minute: proves beat and a worker run (read by /health/, schnor_portal/health.py).
+    "portal-heartbeat": {
+        "task": "schnor_portal.tasks.heartbeat_task",
+        "schedule": 60.0,
+    },
     # Reports ordered while the queue was down, queued again once it is back (reports/tasks.py).
     "reports-resume-waiting": {
         "task": "reports.tasks.report_files_resume_task",

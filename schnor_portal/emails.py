@@ -56,6 +56,9 @@ class PendingLetter:
 
 def letter_prepare(message) -> PendingLetter:
     """Hand `message` (an EmailMessage) to the mail server up to, not including, its final dot."""
+    # RFC 3834: every letter of the portal is made by a program. Vacation auto-replies and mail
+    # loops then leave it alone, and school mail servers may sort it as a notification.
+    message.extra_headers.setdefault("Auto-Submitted", "auto-generated")
     backend = get_connection()
     if not isinstance(backend, SmtpBackend):
         message.connection = backend

@@ -8,6 +8,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deploymen
 
 from .settings import *  # noqa: E402,F403
 
+# Tests run with DEBUG off but are no server: Celery is eager without Redis and letters link to
+# the test address on purpose. The refusal itself is tested in tests/faults/test_check_deploy.py.
+STARTUP_CHECKS = False
 # A fast hasher: hashing strength is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The manifest storage needs collectstatic; tests render templates without it.

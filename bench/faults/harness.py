@@ -188,6 +188,8 @@ def portal_env(**overrides):
         "DEBUG": "0",
         "SECRET_KEY": "faults-only-secret-key-not-for-any-deployment-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # A server refuses to start with links to 127.0.0.1 (schnor_portal/checks.py, schnor.E002).
+        "PORTAL_BASE_URL": "https://shnor.example.ru",
         # The scripts speak plain HTTP to gunicorn, as nginx would after TLS.
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",

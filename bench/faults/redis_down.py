@@ -99,7 +99,7 @@ def main():
         from django.core.management import call_command
         from django.db import connections
 
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", verbosity=0, allow_production=True)  # DEBUG=0: a throwaway database
         connections.close_all()
         server = h.gunicorn(env, port, work / "gunicorn.log").start()
         worker = None

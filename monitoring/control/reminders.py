@@ -37,7 +37,7 @@ import logging
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -199,8 +199,34 @@ def digests_for_municipality(
     return [d for d in digests.values() if d.size]
 
 
+# A letter lists at most this many points a section; the rest are one click away in the register,
+# filtered the same way. A coordinator of a large municipality may have hundreds overdue: a letter
+# of hundreds of items is neither read nor accepted by every mail server.
+DIGEST_SECTION_LIMIT = 25
+DIGEST_SECTIONS = ("returned", "overdue", "due_today", "due_soon", "escalated")
+
+
+def _section_links(digest: Digest) -> dict:
+    """The register filtered to each section (the register scopes it to the reader, as always)."""
+    register = settings.PORTAL_BASE_URL + reverse("monitoring:register")
+    day = digest.local_date
+    soon_from, soon_to = day + datetime.timedelta(days=1), day + datetime.timedelta(days=digest.settings.days_ahead)
+    still_open = [status for status in ControlPoint.Status.values if status not in ControlPoint.CLOSED_STATUSES]
+    queries = {
+        "returned": {"status": ControlPoint.Status.REWORK.value},
+        "overdue": {"overdue": "yes"},
+        "due_today": {"due_from": day.isoformat(), "due_to": day.isoformat(), "status": still_open},
+        "due_soon": {"due_from": soon_from.isoformat(), "due_to": soon_to.isoformat(), "status": still_open},
+        "escalated": {"overdue": "yes", "level": "school"},
+    }
+    return {name: f"{register}?{urlencode(query, doseq=True)}" for name, query in queries.items()}
+
+
 def _message(digest: Digest) -> EmailMultiAlternatives:
     context = {
+        "limit": f":{DIGEST_SECTION_LIMIT}",
+        "more": {name: max(0, len(getattr(digest, name)) - DIGEST_SECTION_LIMIT) for name in DIGEST_SECTIONS},
+        "links": _section_links(digest),
         "digest": digest,
         "date": digest.local_date.strftime("%d.%m.%Y"),
         "base_url": settings.PORTAL_BASE_URL,

@@ -8,9 +8,18 @@ A backup is a directory backups/<UTC time>/ holding
     manifest.json    when, which database, row counts of every table, each file's size and SHA-256
     SHA256SUMS       the SHA-256 of every file above, `sha256sum -c SHA256SUMS` checks it by hand
 
-A restore checks the checksums first, refuses a database that already has tables (unless forced),
-loads the dump, puts the files back, and then compares the row counts and every file's hash
-with the manifest. Plain Python and the PostgreSQL client programs; no Django model is imported.
+The row counts are taken inside the snapshot pg_dump reads (a REPEATABLE READ transaction that
+exports its snapshot, `pg_dump --snapshot`), so a portal in use while the copy is made cannot
+make the counts and the dump disagree. A backup's files are 0600 in a 0700 directory: it holds
+every person and every file of the portal.
+
+A restore never destroys before it has proven it can build. It checks the checksums, refuses a
+database that already has tables (unless forced), copies the files beside their places and checks
+their hashes, then runs in ONE PostgreSQL transaction: drop the old schema (forced), load the dump,
+compare every table's row count with the manifest. Any error or a wrong count rolls the whole
+transaction back (PostgreSQL's DDL is transactional): the old data stays, the staged files are
+removed. Only after the COMMIT are the files moved into place. Plain Python, psycopg and the
+PostgreSQL client programs; no Django model is imported.
 """
 
 import datetime
@@ -19,6 +28,7 @@ import json
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +41,8 @@ SUMS = "SHA256SUMS"
 DUMP = "database.dump"
 FILES = "files"
 CHUNK = 1024 * 1024
+# Beside the files' places (same file system, so the final move is a rename), removed on failure.
+STAGING = ".restore-staging"
 
 
 class BackupError(Exception):
@@ -78,6 +90,30 @@ class Database:
         out = _run(["psql", "--no-psqlrc", "--tuples-only", "--no-align", "--field-separator=\t",
                     "--set", "ON_ERROR_STOP=1", "--command", sql], env=self.env())
         return [line.split("\t") for line in out.splitlines() if line]
+
+    def connect(self):
+        import psycopg
+
+        values = {"dbname": self.name, "host": self.host, "port": self.port, "user": self.user, "password": self.password}
+        return psycopg.connect(autocommit=True, **{k: v for k, v in values.items() if v})
+
+    @contextmanager
+    def snapshot(self):
+        """(snapshot id, row counts) seen by one read-only transaction, kept open for pg_dump --snapshot."""
+        with self.connect() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            snapshot_id = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            tables = [row[0] for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )]
+            counts = {}
+            for table in tables:
+                quoted = '"' + table.replace('"', '""') + '"'
+                counts[table] = conn.execute(f"SELECT count(*) FROM public.{quoted}").fetchone()[0]
+            try:
+                yield snapshot_id, counts
+            finally:
+                conn.execute("COMMIT")
 
     def tables(self):
         rows = self.query(
@@ -151,6 +187,16 @@ def _files_under(root: Path):
             yield path
 
 
+@contextmanager
+def _private_files():
+    """Files and directories made meanwhile are the owner's alone (pg_dump's too: it inherits it)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def _new_directory(output: Path) -> Path:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
     target, n = output / stamp, 1
@@ -192,12 +238,16 @@ def backup_verify(directory: Path) -> list[str]:
 
 
 def backup_create(*, output: Path, database: Database | None = None) -> Report:
-    database = database or Database.default()
+    with _private_files():
+        return _backup_create(output=output, database=database or Database.default())
+
+
+def _backup_create(*, output: Path, database: Database) -> Report:
     directory = _new_directory(Path(output))
     report = Report(path=directory)
-    counts = database.row_counts()
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={directory / DUMP}"],
-         env=database.env())
+    with database.snapshot() as (snapshot_id, counts):
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}",
+              f"--file={directory / DUMP}"], env=database.env())
     files = []
     for root_name, root in file_roots().items():
         for path in _files_under(root):
@@ -205,6 +255,7 @@ def backup_create(*, output: Path, database: Database | None = None) -> Report:
             target = directory / FILES / root_name / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+            os.chmod(target, 0o600)  # copy2 copies the source's mode too
             size = target.stat().st_size
             files.append({"root": root_name, "path": relative, "size": size, "sha256": sha256_of(target)})
             report.files += 1
@@ -246,18 +297,20 @@ def backup_restore(*, source: Path, database: Database | None = None, force: boo
             f"В каталоге файлов уже есть {len(clashes)} файлов с теми же именами (например, {clashes[0]}): "
             "восстановление их бы перезаписало. Укажите пустой MEDIA_ROOT или повторите с --force (FORCE=1)."
         )
-    if existing:
-        # Forced: the schema goes whole, so no table of the old data survives beside the restored ones.
-        database.query("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={database.name}",
-          str(source / DUMP)], env=database.env())
+    staged = _stage_files(source, manifest, roots)
+    try:
+        _restore_database(source, manifest, database, drop_existing=bool(existing))
+    except BaseException:
+        _remove_staging(roots)
+        raise
     report = Report(path=source)
     for item in manifest["files"]:
         target = _target_root(item["root"], roots) / item["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / FILES / item["root"] / item["path"], target)
+        os.replace(staged[(item["root"], item["path"])], target)
         report.files += 1
         report.bytes += item["size"]
+    _remove_staging(roots)
     report.problems = restore_check(manifest, database)
     counts = manifest["database"]["row_counts"]
     report.tables, report.rows = len(counts), sum(counts.values())
@@ -279,3 +332,86 @@ def restore_check(manifest: dict, database: Database) -> list[str]:
         if not path.is_file() or sha256_of(path) != item["sha256"]:
             problems.append(f"файл {item['root']}/{item['path']} не совпадает с копией")
     return problems
+
+
+def _stage_files(source: Path, manifest: dict, roots: dict[str, Path]) -> dict:
+    """Copy every file of the backup beside its place and check its hash: nothing existing is touched yet."""
+    staged = {}
+    try:
+        for item in manifest["files"]:
+            root = _target_root(item["root"], roots)
+            path = root / STAGING / item["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / FILES / item["root"] / item["path"], path)
+            if sha256_of(path) != item["sha256"]:
+                raise BackupError(f"Файл {item['root']}/{item['path']} скопирован с ошибкой: восстановление не начато.")
+            staged[(item["root"], item["path"])] = path
+    except BaseException:
+        _remove_staging(roots)
+        raise
+    return staged
+
+
+def _remove_staging(roots: dict[str, Path]):
+    for name in {*roots, "private"}:
+        try:
+            staging = _target_root(name, roots) / STAGING
+        except BackupError:
+            continue
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _count_check_sql(expected: dict) -> str:
+    """A DO block that raises, and so rolls the restore back, when a table's row count differs."""
+    literal = json.dumps(expected).replace("'", "''")
+    return f"""DO $check$
+DECLARE
+    expected jsonb := '{literal}';
+    t text;
+    n bigint;
+    wrong text := '';
+BEGIN
+    FOR t IN SELECT jsonb_object_keys(expected) LOOP
+        EXECUTE format('SELECT count(*) FROM public.%I', t) INTO n;
+        IF n <> (expected->>t)::bigint THEN
+            wrong := wrong || format('таблица %s: в копии %s строк, восстановлено %s; ', t, expected->>t, n);
+        END IF;
+    END LOOP;
+    IF wrong <> '' THEN
+        RAISE EXCEPTION 'не сходится с копией: %', wrong;
+    END IF;
+END
+$check$;"""
+
+
+def _restore_database(source: Path, manifest: dict, database: Database, *, drop_existing: bool):
+    """pg_restore's SQL through psql in one transaction, with the count check before the COMMIT."""
+    commands = ["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+                # The DROP's NOTICE lists every table: only errors are worth showing.
+                "--command", "SET client_min_messages = warning;"]
+    if drop_existing:
+        # Forced: the schema goes whole, so no table of the old data survives beside the restored ones.
+        commands += ["--command", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"]
+    commands += ["--file=-", "--command", _count_check_sql(manifest["database"]["row_counts"])]
+    env = database.env()
+    try:
+        dump = subprocess.Popen(
+            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--file=-", str(source / DUMP)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError:
+        raise BackupError("Не найдена программа pg_restore: установите клиент PostgreSQL (postgresql-client-15).")
+    try:
+        load = subprocess.run(commands, env=env, stdin=dump.stdout, capture_output=True, text=True)
+    except FileNotFoundError:
+        dump.kill()
+        raise BackupError("Не найдена программа psql: установите клиент PostgreSQL (postgresql-client-15).")
+    finally:
+        dump.stdout.close()
+    dump_error = dump.stderr.read().decode(errors="replace").strip()
+    dump.wait()
+    if dump.returncode != 0 or load.returncode != 0:
+        reason = " ".join(line.strip() for line in (load.stderr.strip() or dump_error or load.stdout.strip()).splitlines())
+        raise BackupError(
+            f"Восстановление не удалось, база «{database.name}» и файлы остались как были: {reason}"
+        )

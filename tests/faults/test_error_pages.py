@@ -41,3 +41,15 @@ def test_any_other_failure_is_the_russian_500_page(cast, page_errors):
     assert response.status_code == 500
     page = response.content.decode()
     assert "Ошибка на сервере" in page and "ошибка в коде" not in page  # nothing of the inside shown
+
+
+def test_a_500_is_mailed_to_the_admins(cast, page_errors, settings):
+    from django.core import mail
+
+    settings.ADMINS = [("Иван Петров", "it@example.ru")]  # ADMINS="Иван Петров <it@example.ru>"
+    page_errors.force_login(cast.coordinator)
+    with mock.patch("schnor_portal.views.home_summary_for_user", side_effect=RuntimeError("ошибка в коде")):
+        assert page_errors.get(reverse("home")).status_code == 500
+    (letter,) = [m for m in mail.outbox if m.to == ["it@example.ru"]]  # one, not one per logger
+    assert letter.subject.startswith("[Портал ШНОР] ERROR") and "Internal Server Error: /" in letter.subject
+    assert "ошибка в коде" in letter.body

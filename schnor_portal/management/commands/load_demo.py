@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from schnor_portal.demo.loader import DEMO_PASSWORD, load_demo
 
@@ -7,10 +8,23 @@ class Command(BaseCommand):
     help = (
         "Загружает демонстрационные данные трёх муниципалитетов из исходных документов "
         "(школы, списки, кластеры, люди, планы, приказы) и учётные записи с паролем «demo». "
-        "Повторный запуск ничего не дублирует."
+        "Повторный запуск ничего не дублирует. При DEBUG=0 — только с --allow-production."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="загрузить и при DEBUG=0 (учебный или демонстрационный сервер)",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        # Demo accounts share one known password: on a real server they are a way in for anyone.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "Демонстрационные данные не загружаются при DEBUG=0: их учётные записи имеют общий пароль "
+                f"«{DEMO_PASSWORD}». Если это учебный или демонстрационный сервер, повторите с --allow-production."
+            )
         report = load_demo()
         if report.created:
             self.stdout.write("Создано: " + ", ".join(f"{name} — {n}" for name, n in sorted(report.created.items())))

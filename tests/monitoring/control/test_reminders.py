@@ -173,3 +173,31 @@ def test_ru_days():
     assert [ru_days(n) for n in (1, 2, 5, 11, 12, 21, 22, 25, 101, 111)] == [
         "1 день", "2 дня", "5 дней", "11 дней", "12 дней", "21 день", "22 дня", "25 дней", "101 день", "111 дней",
     ]
+
+
+def test_a_long_section_is_cut_at_25_with_a_link_to_the_rest(people):
+    from monitoring.control.reminders import DIGEST_SECTION_LIMIT, Digest, DigestItem, _message, reminder_settings_for
+
+    cp = people.cp_a
+    set_state(cp, due_date=TODAY - datetime.timedelta(days=5))
+    digest = Digest(user=people.coordinator, email="coordinator@example.ru", local_date=TODAY,
+                    settings=reminder_settings_for(people.coordinator.municipality))
+    # The same point thirty times stands for thirty points: what is counted is the letter's lines.
+    digest.overdue = [DigestItem(cp, f"http://127.0.0.1:8000/execution/points/{cp.pk}/", days_overdue=5)] * 30
+    digest.due_today = [DigestItem(cp, "http://x/", days_overdue=0)] * 3
+    letter = _message(digest)
+    assert DIGEST_SECTION_LIMIT == 25
+    assert "ПРОСРОЧЕНО (30)" in letter.body  # the heading counts them all
+    assert letter.body.count(f"/execution/points/{cp.pk}/") == 25
+    assert "- и ещё 5, весь список: http://127.0.0.1:8000/execution/register/?overdue=yes" in letter.body
+    assert "и ещё" not in letter.body.split("СРОК СЕГОДНЯ")[1]  # a short section is whole
+    html, _ = letter.alternatives[0]
+    assert html.count(f"/execution/points/{cp.pk}/") == 25 and "и ещё 5 — весь список в реестре" in html
+
+
+def test_letters_say_they_are_automatic(people):
+    set_state(people.cp_a, due_date=TODAY)
+    digests_send(now=OMSK_EIGHT)
+    (letter,) = letters_to("director_a@example.ru")
+    assert letter.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert "Auto-Submitted: auto-generated" in letter.message().as_string()

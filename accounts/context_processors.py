@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .models import Role
+from .models import REGION_ROLES, Role
 
 
 def navigation(request):
@@ -14,7 +14,9 @@ def navigation(request):
         items.append(("Результаты", reverse("results:school_results", args=[user.school_id])))
     if user.role == Role.CURATOR:
         items.append(("Мои школы", reverse("monitoring:curator_home")))
-    oversees = user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION)
+    if user.role == Role.REGION_ADMIN and user.region_id:
+        items.append(("Муниципалитеты", reverse("municipalities:municipality_list")))
+    oversees = user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, *REGION_ROLES)
     if oversees:
         items.append(("Контроль", [("Контроль исполнения", reverse("monitoring:dashboard")), ("Реестр контрольных точек", reverse("monitoring:register"))]))
         items.append(
@@ -29,8 +31,19 @@ def navigation(request):
         )
     elif user.role == Role.CURATOR:
         items.append(("Результаты", reverse("results:result_list")))
-    if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.CURATOR, Role.REGION):
+    if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.CURATOR, *REGION_ROLES):
         items.append(("Школы", reverse("schools:school_list")))
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        items.append(
+            (
+                "Муниципалитет",
+                [
+                    ("Реквизиты органа управления", reverse("municipalities:authority_change")),
+                    ("Люди", reverse("municipalities:person_list")),
+                    ("Учётные записи", reverse("municipalities:account_list")),
+                ],
+            )
+        )
     if user.is_superuser or user.role:
         items.append(("Списки", reverse("schools:schoollist_list")))
         items.append(("Планы", reverse("roadmaps:plan_list")))

@@ -10,6 +10,11 @@ class Role(models.TextChoices):
     CURATOR = "curator", "Куратор"
     DIRECTOR = "director", "Руководитель ОО"
     REGION = "region", "Региональный наблюдатель"
+    REGION_ADMIN = "region_admin", "Региональный администратор"
+
+
+# Region-level accounts: they belong to a region, not to a municipality.
+REGION_ROLES = (Role.REGION, Role.REGION_ADMIN)
 
 
 class Person(models.Model):
@@ -101,7 +106,7 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         verbose_name="регион",
-        help_text="Только для регионального наблюдателя.",
+        help_text="Только для учётных записей региона: наблюдателя и администратора.",
     )
     person = models.OneToOneField(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user", verbose_name="человек"
@@ -124,9 +129,11 @@ class User(AbstractUser):
         super().clean()
         if self.is_superuser:
             return
-        if self.role == Role.REGION:
+        if self.role in REGION_ROLES:
             if not self.region_id:
-                raise ValidationError({"region": "Укажите регион наблюдателя."})
+                raise ValidationError({"region": "Укажите регион."})
+            if self.municipality_id:
+                raise ValidationError({"municipality": "Учётная запись региона не принадлежит муниципалитету."})
             return
         if self.role and not self.municipality_id:
             raise ValidationError({"municipality": "Учётная запись должна принадлежать муниципалитету."})
@@ -139,6 +146,11 @@ class User(AbstractUser):
             raise ValidationError({"school": "Школа указывается только для руководителя ОО."})
         if self.person_id and self.person.municipality_id != self.municipality_id:
             raise ValidationError({"person": "Человек относится к другому муниципалитету."})
+
+    @property
+    def reads_several_municipalities(self) -> bool:
+        """A region's reader or administrator (or a superuser): lists name each row's municipality."""
+        return self.is_superuser or self.role in REGION_ROLES
 
     @property
     def display_name(self):

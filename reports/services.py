@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmaps.models import Plan
+from roadmaps.models import Activity, ExecutorLevel, Plan
 from roadmaps.services import plan_approve
 
 from .models import Order, OrderAppendix, OrderPoint, ReportFile
@@ -148,6 +148,13 @@ def order_plan_appendix_ensure(*, order: Order, plan: Plan) -> OrderAppendix:
     return appendix
 
 
+# Activities that reach schools through the plan's schools: scope «все школы плана», or school-level
+# executors without a scope of their own (clusters and chosen schools name their schools themselves).
+_ADDRESSED_TO_PLAN_SCHOOLS = Q(scope=Activity.Scope.ALL_SCHOOLS) | (
+    Q(executor_set__level=ExecutorLevel.SCHOOL) & ~Q(scope__in=[Activity.Scope.CLUSTERS, Activity.Scope.SCHOOLS])
+)
+
+
 def order_sign_problems(order: Order) -> list[str]:
     """Why the order cannot be signed yet, in the words the chair will read."""
     problems = []
@@ -170,6 +177,15 @@ def order_sign_problems(order: Order) -> list[str]:
     for appendix in appendices:
         if appendix.kind == OrderAppendix.Kind.PLAN and appendix.plan and appendix.plan.status == Plan.Status.SUPERSEDED:
             problems.append(f"План «{appendix.plan.title}» утратил силу: утвердить его нельзя.")
+    plan_ids = {a.plan_id for a in appendices if a.kind == OrderAppendix.Kind.PLAN and a.plan_id}
+    for plan in Plan.objects.filter(pk__in=plan_ids, schools__isnull=True).filter(
+        Exists(Activity.objects.filter(_ADDRESSED_TO_PLAN_SCHOOLS, section__plan=OuterRef("pk")))
+    ).order_by("pk"):
+        # Approval would create no point for any school: the activities meant for «all schools of
+        # the plan» would be tracked by nobody.
+        problems.append(
+            f"План «{plan.title}» адресован школам, но школы плана не выбраны: откройте план → «Изменить план» → «Школы плана»."
+        )
     if order.replaces_id and not order.replaces.is_signed:
         problems.append("Документ, который заменяет этот, ещё не подписан.")
     if order.number and order.date:

@@ -7,7 +7,7 @@ from django import forms
 
 from clusters.models import Cluster
 from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
-from schools.models import School
+from schools.models import School, SchoolList
 
 from .models import Activity, Plan, PlanSection
 
@@ -28,7 +28,17 @@ class VersionedForm(VersionErrorsOnTop, forms.ModelForm):
         require_version_for(self, self.instance)
 
 
+SCHOOLS_LOCKED = (
+    "План утверждён: школы плана меняются только новой редакцией плана (кнопка «Новая редакция» на странице плана). "
+    "Ничего не сохранено."
+)
+
+
 class PlanForm(VersionedForm):
+    # A quick pick ticks the schools of a year's list or of a cluster (added to those ticked) and shows
+    # the form again, unsaved: a submit button, as the portal runs no inline scripts.
+    pick = forms.ChoiceField(label="Отметить школы", required=False)
+
     class Meta:
         model = Plan
         fields = ["kind", "title", "period_start", "period_end", "part_of", "result_before_executors", "schools", *PASSPORT_FIELDS]
@@ -45,19 +55,66 @@ class PlanForm(VersionedForm):
         self.fields["part_of"].queryset = Plan.objects.filter(municipality=municipality).exclude(pk=self.instance.pk)
         self.fields["schools"].queryset = School.objects.filter(municipality=municipality).order_by("short_name")
         self.fields["schools"].required = False
+        self.schools_locked = bool(self.instance.pk) and self.instance.status != Plan.Status.DRAFT
+        self.picks = self._picks(municipality)
+        self.fields["pick"].choices = [("", "—")] + [(key, label) for key, label, _ in self.picks]
+        if self.schools_locked:
+            # Shown, not sent: the browser posts no disabled checkbox, and Django keeps the plan's own.
+            self.fields["schools"].disabled = True
+            self.fields["schools"].help_text = "План утверждён: школы плана меняются только новой редакцией."
+            del self.fields["pick"]
         self.helper = FormHelper()
+        school_block = [HTML('{% if school_points %}<p class="small text-muted mb-2" data-testid="school-points">{{ school_points.line }}</p>{% endif %}')]
+        if not self.schools_locked and self.picks:
+            school_block.append(
+                Div(
+                    Div("pick", css_class="col-md-8"),
+                    Div(
+                        HTML('<button type="submit" name="apply_pick" value="1" class="btn btn-outline-secondary" formnovalidate>Отметить</button>'),
+                        css_class="col-md-4 d-flex align-items-end mb-3",
+                    ),
+                    css_class="row",
+                )
+            )
+        school_block.append(Field("schools", wrapper_class="columns-md-2"))
         self.helper.layout = Layout(
             "version",
             Div(Div("kind", css_class="col-md-4"), Div("period_start", css_class="col-md-4"), Div("period_end", css_class="col-md-4"), css_class="row"),
             "title",
             "part_of",
             "result_before_executors",
-            Fieldset("Школы плана", Field("schools", wrapper_class="columns-md-2")),
+            Fieldset("Школы плана", *school_block),
             HTML('<details class="mb-3"><summary class="fw-semibold mb-2">Паспорт проекта (необязательно)</summary>'),
             *PASSPORT_FIELDS,
             HTML("</details>"),
         )
         self.helper.add_input(Submit("save", "Сохранить"))
+
+    def _picks(self, municipality):
+        """(value, label, school ids) of the municipality's yearly lists and the plan's clusters."""
+        picks = []
+        lists = SchoolList.objects.filter(municipality=municipality).prefetch_related("entries").order_by("-year", "category")
+        for school_list in lists:
+            ids = [entry.school_id for entry in school_list.entries.all()]
+            name = school_list.title or f"{school_list.get_category_display()} {school_list.year}"
+            picks.append((f"list:{school_list.pk}", f"из списка года «{name}» ({len(ids)})", ids))
+        if self.instance.pk:
+            for cluster in Cluster.objects.filter(plan=self.instance).prefetch_related("memberships").order_by("number"):
+                ids = [m.school_id for m in cluster.memberships.all()]
+                picks.append((f"cluster:{cluster.pk}", f"из кластера {cluster.number} «{cluster.name}» ({len(ids)})", ids))
+        return picks
+
+    def picked_school_ids(self, value) -> list[int]:
+        return next((ids for key, _, ids in self.picks if key == value), [])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.schools_locked:
+            posted = {str(v) for v in self.data.getlist(self.add_prefix("schools"))} if hasattr(self.data, "getlist") else set()
+            current = {str(pk) for pk in self.instance.schools.values_list("pk", flat=True)}
+            if posted and posted != current:
+                self.add_error(None, SCHOOLS_LOCKED)
+        return cleaned
 
 
 class SectionForm(forms.ModelForm):

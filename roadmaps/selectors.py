@@ -1,8 +1,9 @@
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from monitoring.control.services import activity_windows
 from schools.access import visible_control_points, visible_plans
 
-from .models import Activity, Plan, PlanSection
+from .models import Activity, ExecutorLevel, Plan, PlanSection
 
 
 def plan_list_for_user(*, user) -> QuerySet[Plan]:
@@ -117,3 +118,32 @@ def plan_timeline(*, plan: Plan, group: str, today, user) -> dict:
         elif point["due_date"] < today:
             cell["overdue"] += 1
     return {"months": months, "rows": [rows[k] for k in sorted(rows)], "outside": outside}
+
+
+def plan_control_point_summary(*, plans, user) -> dict:
+    """How many control points the plans have, for schools (and how many schools) and for the municipality."""
+    points = visible_control_points(user).filter(activity__section__plan__in=plans)
+    return points.aggregate(
+        total=Count("pk"),
+        school_points=Count("pk", filter=Q(school__isnull=False)),
+        schools=Count("school", distinct=True),
+        municipality=Count("pk", filter=Q(school__isnull=True)),
+    )
+
+
+def plan_school_points(*, plan: Plan) -> dict:
+    """What approval creates for each school of the plan: a point per window of every activity «для всех
+    школ плана» with school executors (cluster and chosen-school activities do not depend on the plan's schools)."""
+    activities = (
+        Activity.objects.filter(
+            section__plan=plan, scope=Activity.Scope.ALL_SCHOOLS, executor_set__level=ExecutorLevel.SCHOOL
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    per_school = 0
+    count = 0
+    for activity in activities:
+        count += 1
+        per_school += len(activity_windows(activity, plan))
+    return {"per_school": per_school, "activities": count}

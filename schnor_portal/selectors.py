@@ -59,7 +59,7 @@ def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
         draft=Count("pk", filter=Q(status=Order.Status.DRAFT)),
     )
 
-    if user.is_superuser or user.role == Role.REGION:
+    if user.reads_several_municipalities:
         summary.rows = list(
             visible_municipalities(user)
             .select_related("region")
@@ -72,7 +72,7 @@ def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
         summary.rows = list(
             schools.annotate(**control_point_counts(today, prefix="control_points__")).order_by("short_name")
         )
-    if user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, Role.REGION):
+    if user.reads_several_municipalities or user.role in (Role.COORDINATOR, Role.CHAIR):
         summary.plan_rows = list(
             visible_plans(user)
             .select_related("municipality", "approved_by")

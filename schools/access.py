@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import REGION_ROLES, Person, Role, User
 from clusters.models import Cluster
 from monitoring.models import ControlPoint, Evidence, MonitoringVisit, VisitFile
 from reports.models import Order, OrderAppendix, OrderPoint, ReportFile
@@ -33,7 +33,7 @@ def visible_municipalities(user) -> QuerySet[Municipality]:
         return qs.none()
     if user.is_superuser:
         return qs
-    if user.role == Role.REGION:
+    if user.role in REGION_ROLES:
         return qs.filter(region_id=user.region_id) if user.region_id else qs.none()
     if user.role and user.municipality_id:
         return qs.filter(pk=user.municipality_id)
@@ -68,7 +68,7 @@ def visible_schools(user) -> QuerySet[School]:
         return qs.none()
     if user.is_superuser:
         return qs
-    if user.role in MUNICIPALITY_WIDE_ROLES or user.role == Role.REGION:
+    if user.role in MUNICIPALITY_WIDE_ROLES or user.role in REGION_ROLES:
         return qs.filter(municipality__in=visible_municipalities(user))
     if user.role == Role.CURATOR:
         return qs.filter(pk__in=curator_school_ids(user))
@@ -102,7 +102,7 @@ def control_point_scope(user, prefix="") -> Q:
         return Q(**{f"{prefix}pk__in": []})
     if user.is_superuser:
         return Q()
-    if user.role in MUNICIPALITY_WIDE_ROLES or user.role == Role.REGION:
+    if user.role in MUNICIPALITY_WIDE_ROLES or user.role in REGION_ROLES:
         return Q(**{f"{prefix}municipality__in": visible_municipalities(user)})
     if user.role in (Role.CURATOR, Role.DIRECTOR):
         return Q(**{f"{prefix}municipality_id": user.municipality_id, f"{prefix}school__in": visible_schools(user)})
@@ -121,7 +121,7 @@ def sees_whole_municipality(user) -> bool:
     """
     if _is_anonymous(user):
         return False
-    return user.is_superuser or user.role in MUNICIPALITY_WIDE_ROLES or user.role == Role.REGION
+    return user.is_superuser or user.role in MUNICIPALITY_WIDE_ROLES or user.role in REGION_ROLES
 
 
 def can_manage(user, municipality_id) -> bool:
@@ -376,3 +376,67 @@ def visible_report_files(user) -> QuerySet[ReportFile]:
 
 def get_report_file_for_user(user, pk) -> ReportFile:
     return get_object_or_404(visible_report_files(user).select_related("school", "plan"), pk=pk)
+
+
+# --- Setting a municipality up: the region administrator, people and accounts ------------------
+# The region administrator connects the municipalities of their region and names each one's first
+# coordinator; the coordinator keeps the municipality's requisites, people and accounts. Beyond
+# one's region or municipality such a record does not exist (404), as everywhere above.
+
+REGION_ADMIN_REFUSED = "Муниципалитеты региона подключает и изменяет только региональный администратор."
+
+
+def is_region_admin(user) -> bool:
+    return not _is_anonymous(user) and user.role == Role.REGION_ADMIN and bool(user.region_id)
+
+
+def require_region_admin(user):
+    if not is_region_admin(user):
+        raise PermissionDenied(REGION_ADMIN_REFUSED)
+
+
+def administered_municipalities(user) -> QuerySet[Municipality]:
+    """Municipalities the user connects and edits: those of the region administrator's region."""
+    if not is_region_admin(user):
+        return Municipality.objects.none()
+    return Municipality.objects.filter(region_id=user.region_id)
+
+
+def get_municipality_for_region_admin(user, pk) -> Municipality:
+    return get_object_or_404(administered_municipalities(user).select_related("region", "head"), pk=pk)
+
+
+def visible_accounts(user) -> QuerySet[User]:
+    """Accounts the user keeps: the coordinator those of the municipality, the region administrator
+    those of the region (its municipalities' and its own level's). A superuser's account is kept in
+    /admin/ only: nobody below may switch it off."""
+    accounts = User.objects.filter(is_superuser=False)
+    if _is_anonymous(user):
+        return accounts.none()
+    if user.is_superuser:
+        return accounts
+    if is_region_admin(user):
+        return accounts.filter(Q(municipality__region_id=user.region_id) | Q(region_id=user.region_id))
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        return accounts.filter(municipality_id=user.municipality_id)
+    return accounts.none()
+
+
+def get_account_for_user(user, pk) -> User:
+    return get_object_or_404(visible_accounts(user).select_related("municipality", "person", "school", "region"), pk=pk)
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """The municipality's people are kept by its coordinator; other roles work with them through the
+    plan, orders and schools, not through this list."""
+    if _is_anonymous(user):
+        return Person.objects.none()
+    if user.is_superuser:
+        return Person.objects.all()
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        return Person.objects.filter(municipality_id=user.municipality_id)
+    return Person.objects.none()
+
+
+def get_person_for_user(user, pk) -> Person:
+    return get_object_or_404(visible_people(user).select_related("municipality", "school"), pk=pk)

@@ -2,6 +2,7 @@
 
 Municipality A: its coordinator and chair; a curator of school A; the directors of schools A and B.
 Municipality B (another region): its coordinator and its own school, plan, order and control point.
+Region of A: its viewer and its administrator.
 """
 
 import datetime
@@ -66,6 +67,8 @@ def cast(db):
         director_b=f.UserFactory(username="director_b", role=Role.DIRECTOR, municipality=muni, school=school_b),
         coordinator_other=f.UserFactory(username="coordinator_other", role=Role.COORDINATOR, municipality=other),
         region_viewer=f.UserFactory(username="region", role=Role.REGION, municipality=None, region=muni.region),
+        # Connects the municipalities of A's region and keeps their accounts; reads as the region viewer.
+        region_admin=f.UserFactory(username="region_admin", role=Role.REGION_ADMIN, municipality=None, region=muni.region),
         no_role=f.UserFactory(username="norole", role="", municipality=muni),
     )
     return cast

@@ -25,6 +25,7 @@ INSIDERS = ["director_a", "curator"]
 # Documents that name the municipality's schools as the source documents do; they show no figures
 # of a school the reader does not see (the cluster page shows a dash for them).
 DOCUMENT_PAGES = {
+    "roadmaps:plan_detail": "the plan's schools («охват») are part of the plan as approved",
     "clusters:cluster_list": "the plan's clusters and their member schools are part of the plan",
     "clusters:cluster_detail": "members are part of the plan; figures only for the reader's own schools",
     "schools:schoollist_detail": "a yearly list is a municipal order's appendix",

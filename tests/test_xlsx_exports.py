@@ -72,6 +72,8 @@ def _exports(cast):
             reverse("schools:schoollist_import_template"),
             {next(ref.short_name for ref in school_refs(municipality=cast.muni))},
         ),
+        # The register template is filled with the municipality's register.
+        "schools:school_import_template": (reverse("schools:school_import_template"), {LINK, AT, PLUS}),
         "results:result_export": (reverse("results:result_export"), {LINK, AT}),
         "results:result_import_template": (reverse("results:result_import_template"), {LINK, PLUS}),
         "results:school_results_export": (reverse("results:school_results_export", args=[cast.school_a.pk]), {AT}),
@@ -85,6 +87,7 @@ EXPORTS = [
     "schools:school_export",
     "schools:list_matrix_export",
     "schools:schoollist_import_template",
+    "schools:school_import_template",
     "results:result_export",
     "results:result_import_template",
     "results:school_results_export",

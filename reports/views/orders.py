@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Person
 from roadmaps.models import Plan
+from roadmaps.selectors import plan_control_point_summary
 from schnor_portal.dates import format_date
 from schnor_portal.optimistic_lock import MISSING_VERSION, posted_version
 from schools.access import (
@@ -134,12 +135,21 @@ def order_sign_view(request, pk):
     try:
         if version is None:
             raise ValidationError(MISSING_VERSION, code="conflict")
-        order_sign(order=order, user=request.user, version=version)
+        signed = order_sign(order=order, user=request.user, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Документ подписан: PDF сохранён, утверждённые планы вступили в силу.")
+        message = "Документ подписан: PDF сохранён, утверждённые планы вступили в силу"
+        plans = signed.approved_plans.all()
+        if plans.exists():
+            # A draft has no control points: all the approved plans have now were made by this signature.
+            points = plan_control_point_summary(plans=plans, user=request.user)
+            message += (
+                f"; создано контрольных точек: {points['total']} "
+                f"(школ: {points['schools']}, муниципальный уровень: {points['municipality']})"
+            )
+        messages.success(request, f"{message}.")
     return redirect("reports:order_detail", pk=order.pk)
 
 

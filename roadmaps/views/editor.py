@@ -22,6 +22,7 @@ from schools.access import (
 from ..deadlines import parse_deadline
 from ..forms import ActivityForm, ManualWindowsForm, PlanForm, SectionForm
 from ..models import Activity, Plan
+from ..selectors import plan_school_points
 from ..services import (
     activity_create,
     activity_delete,
@@ -43,14 +44,53 @@ def _sync_message(request, result):
         )
 
 
+def _school_points_line(points, n_schools) -> str:
+    if not points["per_school"]:
+        return (
+            "В плане нет мероприятий «для всех школ плана» с исполнителями-школами: при утверждении школам плана "
+            "контрольные точки будут созданы только по мероприятиям кластеров и выбранных школ."
+        )
+    return (
+        f"При утверждении каждой школе плана будет создано контрольных точек: {points['per_school']} "
+        f"(мероприятий для всех школ плана: {points['activities']}); отмечено школ: {n_schools}, "
+        f"всего точек: {points['per_school'] * n_schools}."
+    )
+
+
+def _picked(request, form, make_form):
+    """The form again, unsaved, with the schools of the chosen list or cluster ticked too."""
+    data = request.POST
+    picked = form.picked_school_ids(data.get("pick", ""))
+    ids = {int(pk) for pk in data.getlist("schools") if pk.isdigit()}
+    added = len(set(picked) - ids)
+    ids |= set(picked)
+    initial = {name: data.get(name) for name in form.fields if name not in ("schools", "pick", "result_before_executors")}
+    initial["schools"] = sorted(ids)
+    initial["result_before_executors"] = bool(data.get("result_before_executors"))
+    label = dict(form.fields["pick"].choices).get(data.get("pick", ""), "")
+    if picked:
+        messages.info(request, f"Отмечены школы {label}: добавлено {added}. Сохраните план, чтобы закрепить выбор.")
+    else:
+        messages.warning(request, "Выберите список года или кластер, школы которого отметить.")
+    return make_form(initial=initial), len(ids)
+
+
 @login_required
 def plan_add(request):
     municipality = managed_municipality(request.user)
-    form = PlanForm(request.POST or None, municipality=municipality, instance=Plan(municipality=municipality))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "schools")}
+
+    def make_form(*args, **kwargs):
+        return PlanForm(*args, municipality=municipality, instance=Plan(municipality=municipality), **kwargs)
+
+    form = make_form(request.POST or None)
+    if request.method == "POST" and "apply_pick" in request.POST and "pick" in form.fields:
+        form, _ = _picked(request, form, make_form)
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "schools", "pick")}
         plan = plan_save(plan=Plan(municipality=municipality), data=data, version=None, schools=form.cleaned_data["schools"])
-        messages.success(request, "План создан как черновик. Добавьте разделы и мероприятия.")
+        messages.success(
+            request, f"План создан как черновик (школ плана: {len(form.cleaned_data['schools'])}). Добавьте разделы и мероприятия."
+        )
         return redirect("roadmaps:plan_detail", pk=plan.pk)
     return render(request, "roadmaps/plan_form.html", {"form": form})
 
@@ -58,17 +98,31 @@ def plan_add(request):
 @login_required
 def plan_change(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
-    form = PlanForm(request.POST or None, instance=plan, municipality=plan.municipality)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "schools")}
+
+    def make_form(*args, **kwargs):
+        return PlanForm(*args, instance=plan, municipality=plan.municipality, **kwargs)
+
+    form = make_form(request.POST or None)
+    n_schools = None
+    if request.method == "POST" and "apply_pick" in request.POST and "pick" in form.fields:
+        form, n_schools = _picked(request, form, make_form)
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "schools", "pick")}
         try:
             plan_save(plan=plan, data=data, version=form.cleaned_data["version"], schools=form.cleaned_data["schools"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "План сохранён.")
+            message = "План сохранён."
+            if plan.status == Plan.Status.DRAFT:
+                message += " " + _school_points_line(plan_school_points(plan=plan), len(form.cleaned_data["schools"]))
+            messages.success(request, message)
             return redirect("roadmaps:plan_detail", pk=plan.pk)
-    return render(request, "roadmaps/plan_form.html", {"form": form, "plan": plan})
+    school_points = None
+    if plan.status == Plan.Status.DRAFT:
+        n_schools = plan.schools.count() if n_schools is None else n_schools
+        school_points = {"line": _school_points_line(plan_school_points(plan=plan), n_schools)}
+    return render(request, "roadmaps/plan_form.html", {"form": form, "plan": plan, "school_points": school_points})
 
 
 @login_required

@@ -39,6 +39,7 @@ def plan_detail(request, pk):
         "team": plan.team.order_by("position"),
         "working_groups": plan.working_groups.prefetch_related("members__person"),
         "parts": plan.parts.order_by("pk"),
+        "plan_schools": list(plan.schools.order_by("short_name").values_list("short_name", flat=True)),
     }
     return render(request, "roadmaps/plan_detail.html", context)
 

@@ -6,6 +6,16 @@ from schnor_portal.dates import school_year_label
 from schnor_portal.xlsx import Sheet
 from schools.models import Level, School
 
+from .importer import (
+    HEADER_SEARCH_ROWS,
+    KIND_ALLOWED,
+    KIND_LABELS,
+    LOCALITY_ALLOWED,
+    LOCALITY_LABELS,
+    SMALL_ALLOWED,
+    TEMPLATE_HEADERS,
+)
+
 HEADERS = [
     ("Краткое наименование", 32),
     ("Полное наименование", 50),
@@ -88,3 +98,80 @@ def school_list_sheet(schools: Iterable[School], *, with_municipality: bool) -> 
         rows=rows,
         widths=[width for _, width in headers],
     )
+
+
+def register_template_sheets(*, schools: list, year: int) -> list[Sheet]:
+    """The import template, filled with the municipality's register as the portal keeps it, so the
+    coordinator corrects it and loads it back (an unchanged row changes nothing)."""
+    if schools:
+        rows = [
+            [
+                number,
+                school.full_name,
+                school.short_name,
+                KIND_LABELS.get(school.kind, ""),
+                school.branch_of_name,
+                school.settlement,
+                LOCALITY_LABELS.get(school.locality, ""),
+                _yes_no(school.is_small),
+                school.director_name,
+                school.email,
+                school.pupils,
+            ]
+            for number, school in enumerate(schools, start=1)
+        ]
+    else:
+        rows = [
+            [
+                1,
+                "Муниципальное бюджетное общеобразовательное учреждение «Калининская средняя общеобразовательная школа»",
+                "МБОУ «Калининская СОШ»",
+                "СОШ",
+                "",
+                "с. Калинино",
+                "сельская",
+                "да",
+                "Иванова Анна Петровна",
+                "kalinino@example.ru",
+                120,
+            ]
+        ]
+    instructions = [
+        ["№", "нет", "Номер по порядку; портал его не сохраняет.", "число или пусто"],
+        [
+            "Полное наименование",
+            "одно из двух",
+            "Как в уставе. По нему и по краткому наименованию портал находит школу в реестре: кавычки, регистр, "
+            "«№»/«N», пробелы и длинные формы («средняя общеобразовательная школа» = «СОШ») не важны.",
+            "до 500 знаков",
+        ],
+        ["Краткое наименование", "одно из двух", "Как школа подписана в портале и в приказах.", "до 200 знаков; у каждой школы своё"],
+        ["Вид", "для новой школы", "Пусто — вид берётся из наименования («… СОШ»).", KIND_ALLOWED],
+        ["Филиал (головная школа)", "нет", "Для филиала — наименование головной школы (из реестра или из этого же файла).", "наименование школы; «нет» — не филиал"],
+        ["Населённый пункт", "нет", "", "текст"],
+        ["Городская/сельская", "для новой школы", "Тип местности.", LOCALITY_ALLOWED],
+        ["Малокомплектная", "нет", "", SMALL_ALLOWED],
+        [
+            "ФИО директора",
+            "нет",
+            "Фамилия, имя, отчество. Человек с таким ФИО в муниципалитете становится директором школы; если его "
+            "нет — портал добавит его в «Люди».",
+            "«Иванова Анна Петровна» или «Иванова А.П.»",
+        ],
+        ["E-mail", "нет", "Адрес школы.", "school@example.ru"],
+        ["Число обучающихся", "нет", f"Обучающихся всего в {year}/{year + 1} учебном году (год выбирается при загрузке).", "целое число"],
+        ["", "", "", ""],
+        [
+            "Общее",
+            "",
+            f"Заголовок может стоять в любой из первых {HEADER_SEARCH_ROWS} строк, столбцы — в любом порядке и под "
+            "привычными названиями («Наименование ОО», «Тип местности», «Ф.И.О. руководителя», «Электронная почта», "
+            "«Численность обучающихся»); лишние столбцы не мешают. Пустая ячейка не стирает значение в портале. "
+            "Школы, которых нет в реестре, будут добавлены. Перед сохранением портал покажет, что добавится и что изменится.",
+            "",
+        ],
+    ]
+    return [
+        Sheet("Школы", TEMPLATE_HEADERS, rows, [6, 60, 32, 16, 28, 20, 14, 14, 32, 26, 12]),
+        Sheet("Инструкция", ["Столбец", "Обязательно", "Что писать", "Допустимые значения"], instructions, [24, 16, 80, 50]),
+    ]

@@ -307,3 +307,27 @@ class CuratorAssignmentForm(forms.ModelForm):
                 )
                 self.add_error("curator", f"Этот куратор уже закреплён за школой на эти даты ({period or 'без срока'}).")
         return cleaned_data
+
+
+class SchoolRegisterImportForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label="Учебный год для числа обучающихся",
+        coerce=int,
+        help_text="Число обучающихся из файла запишется в данные школы за этот учебный год.",
+    )
+    file = forms.FileField(
+        label="Файл Excel (.xlsx)",
+        error_messages={"required": "Выберите файл.", "empty": "Файл пустой."},
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        self.fields["year"].choices = school_year_choices(today)
+        self.fields["year"].initial = current_school_year(today)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.name.lower().endswith(".xls"):
+            raise ValidationError("Это файл старого формата .xls: откройте его в Excel и сохраните как .xlsx.")
+        return uploaded

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.models import Person
 from clusters.models import ClusterMembership
 from monitoring.control.selectors import control_point_counts
 from schools.access import current_assignment_q, visible_control_points, visible_plans, visible_schools
@@ -23,6 +24,7 @@ from schools.lists.history import YearStatus, list_history
 from schools.models import CuratorAssignment, School, SchoolList, SchoolListEntry, SchoolYearData
 
 from .filters import SchoolFilter
+from .importer import PersonRef, RegisterSchool
 
 LATEST_YEAR_FIELDS = ("year", "pupils_total", "deficit_staff", "deficit_infrastructure", "deficit_transport")
 
@@ -156,3 +158,42 @@ def school_card(*, school: School, user, today: datetime.date | None = None) -> 
 def last_change(obj):
     """The latest history record of an object, with who made it; None when it has no history."""
     return obj.history.select_related("history_user__person").order_by("-history_date", "-history_id").first()
+
+
+def school_register_refs(*, municipality, year: int) -> list[RegisterSchool]:
+    """The municipality's schools as the register import compares them, pupils of `year` included (one query)."""
+    pupils = SchoolYearData.objects.filter(school=OuterRef("pk"), year=year).values("pupils_total")[:1]
+    schools = (
+        School.objects.filter(municipality=municipality)
+        .select_related("branch_of", "director")
+        .annotate(year_pupils=Subquery(pupils))
+        .order_by("short_name", "pk")
+    )
+    return [
+        RegisterSchool(
+            pk=school.pk,
+            short_name=school.short_name,
+            full_name=school.full_name,
+            abbreviation=school.abbreviation,
+            kind=school.kind,
+            branch_of_id=school.branch_of_id,
+            branch_of_name=school.branch_of.short_name if school.branch_of else "",
+            settlement=school.settlement,
+            locality=school.locality,
+            is_small=school.is_small,
+            director_id=school.director_id,
+            director_name=school.director.full_name if school.director else "",
+            email=school.email,
+            pupils=school.year_pupils,
+        )
+        for school in schools
+    ]
+
+
+def person_refs(*, municipality) -> list[PersonRef]:
+    return [
+        PersonRef(pk=pk, last_name=last, first_name=first, middle_name=middle)
+        for pk, last, first, middle in Person.objects.filter(municipality=municipality).values_list(
+            "pk", "last_name", "first_name", "middle_name"
+        )
+    ]

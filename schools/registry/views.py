@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from schnor_portal.dates import format_date, school_year_label
 from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
@@ -30,7 +29,7 @@ DEFICITS = (
 
 
 def _sees_several_municipalities(user):
-    return user.is_superuser or user.role == Role.REGION
+    return user.reads_several_municipalities
 
 
 def _sort_headers(sort):

@@ -18,13 +18,13 @@ def test_it_prints_the_plan_as_its_table(cast, client):
 # sections with clusters, their activities (not their executors or clusters: the table prints the
 # executors as written, clusters only matter in a cluster's view — 14, two fewer than before), parts of a project,
 # clusters with their memberships and schools (3), outcomes, risks, team, working groups
-# (their members are fetched only when a group exists).
+# (their members are fetched only when a group exists), the plan's schools (their names).
 def test_it_shows_the_plan_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
     client.force_login(cast.coordinator)
     for rows in (3, 30):
         while cast.plan.sections.filter(activities__isnull=False).count() < rows:
             f.ActivityFactory(section=f.PlanSectionFactory(plan=cast.plan))
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             response = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk]))
         assert response.content.decode().count('id="activity-') == rows
 

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Role
 from monitoring.results.exports import result_register_sheets
 from monitoring.results.register import decorate_results, result_filter_for_user, result_references
 from schnor_portal.dates import format_date
@@ -17,7 +16,7 @@ SORT_COLUMNS = ("school", "procedure", "subject", "grade", "year", "score")
 
 
 def _sees_several_municipalities(user):
-    return user.is_superuser or user.role == Role.REGION
+    return user.reads_several_municipalities
 
 
 def _sort_headers(current):

@@ -5,11 +5,16 @@ run `make run` on one machine: SQLite, eager Celery, e-mail to the console.
 """
 
 import datetime
+import logging
+import time
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from schnor_portal.checks import secret_key_is_weak
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,17 +28,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only for a local run: a fixed key would let anyone forge sessions in production.
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
-# The placeholder of .env.example: a server set up by copying the file must not start with it.
-EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"
-
-
-def _secret_key_is_weak(key: str) -> bool:
-    # The rule of Django's deploy check (security.W009), made fatal: a warning nobody reads would
-    # leave sessions, password-reset links and signed files forgeable.
-    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-") or key == EXAMPLE_SECRET_KEY
-
-
-if not DEBUG and _secret_key_is_weak(SECRET_KEY):
+# Refused here, before anything else is read: the rule lives in checks.py (schnor.E004) beside
+# the other settings a server cannot run without.
+if not DEBUG and secret_key_is_weak(SECRET_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY слишком слабый: нужна случайная строка не короче 50 знаков, не меньше 5 разных "
         "символов, без приставки «django-insecure-» и не пример из .env.example. Создайте ключ: "
@@ -166,6 +163,9 @@ STORAGES = {
 # served by URL, only through views that check access (monitoring, reports).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"
+# Evidence and signed PDFs readable by the service user and its group only (nginx is not in it).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -179,6 +179,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # A mail server that stops answering must not hold a worker (and the digest row it locked) forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Портал ШНОР <noreply@localhost>")
+# Invitation and «Забыли пароль?» links work once and expire after this many seconds (3 days: an
+# invitation sent on Friday is still good on Monday).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -187,6 +190,9 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# The worker and beat log through LOGGING below (times in UTC, said so on each line) instead of
+# Celery's own format in the process's local time: one journal, one clock.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task taken by a worker that died (acks_late) goes back to the queue after this many
     # seconds; every task that acks late is idempotent, so a redelivery while it still runs is safe.
@@ -230,11 +236,21 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A year; the portal is one host name of its own, served only over HTTPS.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Subdomains and preload are opt-in: the portal is often a subdomain of a municipal domain whose
+# other hosts (mail webmail, old sites) may still be plain HTTP, and a browser that once saw
+# includeSubDomains on the parent would refuse them for a year; preload cannot be taken back soon.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 # The header alone enrols nothing: only a submission at hstspreload.org does.
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Left off on purpose (above), so Django's deploy check need not warn of it: the silenced ids are
+# the decision, visible in `check --deploy`'s «silenced» count.
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
 # Health checks of the proxy and the load balancer come over plain HTTP to these paths.
-SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[])
+# /health/ too: a monitoring probe on the server itself asks gunicorn directly, without TLS.
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[r"^health/$"])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Django's default, stated: a link out of the portal sends no Referer, so no page address leaves it.
@@ -291,13 +307,39 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
+# Who gets a letter with the traceback of each server error (500): ADMINS="Имя <a@b.ru>,Имя <c@d.ru>".
+ADMINS = [parseaddr(entry) for entry in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Портал ШНОР] "
+
+
+class _UTCFormatter(logging.Formatter):
+    # The log says «UTC» beside each time: the server clock may be set to any zone, and the
+    # portal's own times (TIME_ZONE, per municipality) are not the journal's.
+    converter = time.gmtime
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "utc": {
+            "()": _UTCFormatter,
+            "format": "%(asctime)s UTC %(levelname)s %(name)s %(process)d: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S",
+        },
+    },
+    "handlers": {
+        # stderr: under systemd it goes to the journal (journalctl -u schnor-web), see deploy/.
+        "console": {"class": "logging.StreamHandler", "formatter": "utc"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # axes tells at INFO of every login («deleted 0 failed attempts»); failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes tells at INFO of every login («deleted 0 failed attempts»); failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+        # A letter to ADMINS for each 500 comes from Django's default logging (its "django" logger's
+        # mail_admins handler, DEBUG off), which this configuration keeps: not added twice here.
+    },
 }
 
 # Execution tracking (monitoring): evidence uploads, reminders.
@@ -305,6 +347,12 @@ LOGGING = {
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="")
 # Links in e-mails are absolute: letters are read outside the portal.
+# The default is `make run`'s; a server left with it (or any local address) refuses to start (schnor.E002).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a worker writing letters to files).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "artifacts" / "mail"))
+
+# With DEBUG off every process (gunicorn, Celery worker and beat, manage.py) refuses to start, in one
+# Russian line, when a setting it needs is missing or malformed (schnor_portal/checks.py, run from
+# apps.py); `manage.py check --deploy` lists the same as schnor.E001–E004.
+STARTUP_CHECKS = not DEBUG

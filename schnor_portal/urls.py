@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +15,9 @@ urlpatterns = [
     path("results/", include("monitoring.results.urls")),
     path("overview/", include("monitoring.overview.urls")),
     path("indicators/", include("monitoring.indicators.urls")),
+    path("", include("schools.municipalities.urls")),  # /region/ and /municipality/: setting a municipality up
     path("admin/", admin.site.urls),
+    path("health/", health.health, name="health"),  # public: state of each part, no data (schnor_portal/health.py)
 ]
 
 # Russian error pages that need no database; 503 while PostgreSQL is away (schnor_portal/errors.py).

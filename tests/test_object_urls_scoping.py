@@ -55,6 +55,8 @@ def cast(cast_lists):
     cast.assignment_other = CuratorAssignment.objects.create(
         school=cast.school_other, curator=cast.coordinator_other.person or _person(cast.other)
     )
+    cast.person, cast.person_other = cast.curator.person, _person(cast.other)
+    cast.account, cast.account_other = cast.director_a, cast.coordinator_other
     return cast
 
 
@@ -63,7 +65,7 @@ def _person(municipality):
 
     return PersonFactory(municipality=municipality)
 
-ROLES = ["coordinator", "chair", "curator", "director_a", "director_b", "coordinator_other", "region_viewer", "no_role"]
+ROLES = ["coordinator", "chair", "curator", "director_a", "director_b", "coordinator_other", "region_viewer", "region_admin", "no_role"]
 MUNICIPALITY_A = {"coordinator", "chair", "curator", "director_a", "director_b", "region_viewer"}
 SEES_CP_A = {"coordinator", "chair", "curator", "director_a", "region_viewer"}
 # The cast's orders are drafts: until the chair signs, a draft is the coordinator's and the chair's.
@@ -117,6 +119,20 @@ VISIBLE_TO = {
     "list_entry_other": {"coordinator_other"},
     "indicator": MUNICIPALITY_A,  # the plan's indicators are read by every role of the municipality
     "indicator_other": {"coordinator_other"},
+}
+# The region administrator reads whatever the region viewer reads, and no more.
+for readers in VISIBLE_TO.values():
+    if "region_viewer" in readers:
+        readers.add("region_admin")
+VISIBLE_TO |= {
+    # Municipalities are set up by the administrator of their region; B is in another region.
+    "muni": {"region_admin"},
+    "other": set(),
+    # People and accounts: the municipality's coordinator; accounts also the region's administrator.
+    "person": {"coordinator"},
+    "person_other": {"coordinator_other"},
+    "account": {"coordinator", "region_admin"},
+    "account_other": {"coordinator_other"},
 }
 WRITERS = {
     "school_a": {"coordinator"},
@@ -172,6 +188,12 @@ WRITERS = {
     "list_entry_other": {"coordinator_other"},
     "indicator": {"coordinator"},
     "indicator_other": {"coordinator_other"},
+    "muni": {"region_admin"},
+    "other": set(),
+    "person": {"coordinator"},
+    "person_other": {"coordinator_other"},
+    "account": {"coordinator", "region_admin"},
+    "account_other": {"coordinator_other"},
 }
 SCHOOLS = ["school_a", "school_b", "school_other"]
 PLANS = ["plan", "plan_other"]
@@ -188,6 +210,9 @@ PASSPORTS = ["passport", "passport_other"]
 ASSIGNMENTS = ["assignment", "assignment_other"]
 LIST_ENTRIES = ["list_entry", "list_entry_other"]
 INDICATORS = ["indicator", "indicator_other"]
+MUNICIPALITIES = ["muni", "other"]
+PEOPLE = ["person", "person_other"]
+ACCOUNTS = ["account", "account_other"]
 
 # url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
 # "write" pages open only for writers (403 for other viewers); "post" actions are POST-only and
@@ -275,6 +300,14 @@ OBJECT_URLS = {
     "indicators:indicator_delete": (INDICATORS, "post"),
     "indicators:indicator_move": (INDICATORS, "post"),
     "indicators:values_edit": (INDICATORS, "write"),
+    "municipalities:municipality_detail": (MUNICIPALITIES, "read"),
+    "municipalities:municipality_change": (MUNICIPALITIES, "write"),
+    "municipalities:municipality_coordinator_add": (MUNICIPALITIES, "write"),
+    "municipalities:person_change": (PEOPLE, "write"),
+    "municipalities:person_merge": (PEOPLE, "write"),
+    "municipalities:account_invite": (ACCOUNTS, "post"),
+    "municipalities:account_deactivate": (ACCOUNTS, "post"),
+    "municipalities:account_activate": (ACCOUNTS, "post"),
 }
 # Pages without an object in the URL: scoped by their querysets (tested with their views).
 PLAIN_URLS = {
@@ -301,6 +334,8 @@ PLAIN_URLS = {
     "schools:list_matrix_export",
     "schools:schoollist_import",
     "schools:schoollist_import_template",
+    "schools:school_import",  # the coordinator's own municipality only: tests/schools/registry/test_register_import.py
+    "schools:school_import_template",
     "results:result_list",
     "results:result_export",
     "results:result_import",
@@ -313,12 +348,26 @@ PLAIN_URLS = {
     "accounts:logout",
     "accounts:password_change",
     "accounts:password_change_done",
+    # Setting a municipality up: the region administrator's and the coordinator's own pages, by
+    # role (tests/schools/municipalities/).
+    "municipalities:municipality_list",
+    "municipalities:municipality_add",
+    "municipalities:authority_change",
+    "municipalities:person_list",
+    "municipalities:person_add",
+    "municipalities:account_list",
+    "municipalities:account_add",
     # Public by design: where a printed order's code is typed (tests/reports/test_public_verification.py).
     "verification:code_form",
 }
 # Open without a login. A public page that takes an argument is listed here only: PLAIN_URLS are
 # reversed without one. The order by its code: tests/reports/test_public_verification.py.
-PUBLIC_URLS = {"accounts:login", "verification:code_form", "verification:order_check"}
+# /health/ is public and listed here only: it answers 503 by design when Redis is down, so the
+# walk of PLAIN_URLS with Redis stopped (tests/faults/test_redis_down.py) must not visit it.
+PUBLIC_URLS = {"accounts:login", "verification:code_form", "verification:order_check", "health"}
+
+# «Забыли пароль?» and its letter's link: tests/accounts/test_password_reset.py.
+PUBLIC_URLS |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete"}
 
 
 def _walk(resolver, namespace=""):
@@ -383,7 +432,7 @@ def test_it_requires_login_for_every_page(db, client, url_name):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("role", ["coordinator", "chair", "curator", "director_a", "region_viewer"])
+@pytest.mark.parametrize("role", ["coordinator", "chair", "curator", "director_a", "region_viewer", "region_admin"])
 def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, role):
     user = getattr(cast, role)
     user.is_staff = True
@@ -395,11 +444,12 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
         assert response.url.startswith(reverse("admin:login"))
 
 
-# Pages that create something for the user's own municipality: only its coordinator gets in.
-COORDINATOR_ONLY_PAGES = ["reports:order_add", "roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template", "results:result_import", "results:result_import_template", "results:result_import_confirm"]
+# Pages that create something for the user's own municipality, or keep its people and accounts: only
+# its coordinator gets in.
+COORDINATOR_ONLY_PAGES = ["municipalities:authority_change", "municipalities:person_list", "municipalities:person_add", "municipalities:account_list", "municipalities:account_add", "reports:order_add", "roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template", "schools:school_import", "schools:school_import_template", "results:result_import", "results:result_import_template", "results:result_import_confirm"]
 
 
-@pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "no_role"])
+@pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "region_admin", "no_role"])
 def test_it_lets_only_coordinators_create(cast, client, role):
     client.force_login(getattr(cast, role))
     for name in COORDINATOR_ONLY_PAGES:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -91,7 +92,8 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(
 
     restored = counts(empty_database)
     assert restored == Database.default().row_counts()
-    assert restored["accounts_user"] == 8 and restored["monitoring_evidence"] == 2
+    # Every account of the cast came back (the count, not a number that changes with the cast).
+    assert restored["accounts_user"] == get_user_model().objects.count() > 0 and restored["monitoring_evidence"] == 2
     assert files_under(settings.MEDIA_ROOT) == source_files
 
 
@@ -128,3 +130,38 @@ def test_it_says_plainly_that_sqlite_is_not_backed_up(db, tmp_path):
         pytest.skip("база — PostgreSQL: отказ для SQLite здесь не проверить")
     with pytest.raises(CommandError, match="только для PostgreSQL"):
         call_command("backup", output=str(tmp_path))
+
+
+def test_a_backup_is_readable_by_its_owner_only(tools, postgres, own_media, cast, tmp_path, capsys):
+    evidence_files(cast)
+    call_command("backup", output=str(tmp_path / "backups"))
+    backup = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert backup.stat().st_mode & 0o777 == 0o700
+    modes = {p.relative_to(backup).as_posix(): p.stat().st_mode & 0o777 for p in backup.rglob("*")}
+    assert modes["database.dump"] == modes["manifest.json"] == modes["SHA256SUMS"] == 0o600
+    assert all(mode in (0o600, 0o700) for mode in modes.values()), modes
+
+
+def test_a_failed_restore_leaves_the_database_and_the_files_as_they_were(
+    tools, postgres, own_media, cast, empty_database, tmp_path, settings, capsys, monkeypatch
+):
+    from schnor_portal.ops import backup as ops
+
+    evidence_files(cast)
+    call_command("backup", output=str(tmp_path / "backups"))
+    backup = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    settings.MEDIA_ROOT = str(tmp_path / "restored-media")
+    call_command("restore", str(backup), database_url=empty_database)
+    # What is there now: the data of yesterday and one file the backup does not have.
+    target = Database.from_url(empty_database)
+    target.query("CREATE TABLE public.kept_marker (note text); INSERT INTO public.kept_marker VALUES ('на месте');")
+    before_counts, before_files = counts(empty_database), files_under(settings.MEDIA_ROOT)
+
+    # The dump loads, but the count check at the end of its transaction fails: everything goes back.
+    real = ops._count_check_sql
+    monkeypatch.setattr(ops, "_count_check_sql", lambda expected: real({**expected, "accounts_user": -1}))
+    with pytest.raises(CommandError, match="остались как были.*accounts_user"):
+        call_command("restore", str(backup), database_url=empty_database, force=True)
+    assert counts(empty_database) == before_counts
+    assert target.query("SELECT note FROM public.kept_marker") == [["на месте"]]
+    assert files_under(settings.MEDIA_ROOT) == before_files  # no staged copy left behind either

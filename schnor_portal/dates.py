@@ -23,3 +23,10 @@ def format_date_long(value: datetime.date | None) -> str:
 def school_year_label(year: int) -> str:
     """2022 → 2022/2023: a school year is named by the calendar year it starts in."""
     return f"{year}/{year + 1}"
+
+
+def year_span(start: datetime.date | None, end: datetime.date | None) -> str:
+    """2023–2024, or 2025 alone when a period starts and ends in one year (never «2025–2025»)."""
+    if not start or not end:
+        return str((start or end).year) if (start or end) else ""
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"

@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,14 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def time_zone_label(self) -> str:
+        """«UTC+6» rather than «Asia/Omsk»: what a person reads on a clock."""
+        offset = datetime.datetime.now(zoneinfo.ZoneInfo(self.time_zone)).utcoffset() or datetime.timedelta(0)
+        minutes = int(offset.total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        return f"UTC{'+' if minutes >= 0 else '−'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 class School(models.Model):

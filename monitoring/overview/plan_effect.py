@@ -195,7 +195,7 @@ KIND_LABELS = {
     Kind.BEHIND: "Работа отстаёт, результаты не выросли",
     Kind.DONE_NO_RESULTS: "Работа выполнена, результатов для сравнения ещё нет",
     Kind.BEHIND_NO_RESULTS: "Работа отстаёт, результатов для сравнения ещё нет",
-    Kind.UNKNOWN: "Точек с наступившим сроком нет",
+    Kind.UNKNOWN: "Сроки точек ещё не наступили",
 }
 KIND_ORDER = [
     Kind.STALLED,

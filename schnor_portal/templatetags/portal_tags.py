@@ -1,6 +1,6 @@
 from django import template
 
-from schnor_portal import dates
+from schnor_portal import dates, words
 
 register = template.Library()
 
@@ -29,3 +29,15 @@ def lines(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def year_span(start, end):
+    return dates.year_span(start, end)
+
+
+@register.filter
+def ru_plural(n, forms):
+    """{{ 5|ru_plural:"срок,срока,сроков" }} → «5 сроков»."""
+    one, few, many = forms.split(",")
+    return f"{n} {words.plural(n, one, few, many)}"

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -537,3 +538,37 @@ class IndicatorValue(models.Model):
     @property
     def achieved(self):
         return self.indicator.is_achieved(self.value)
+
+
+def _calendar_token() -> str:
+    # 32 random bytes (43 URL-safe characters): the token alone opens the feed, so it must be unguessable.
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's deadline feed (.ics): its secret token is the credential, not a session.
+
+    Calendar programs fetch the feed without signing in, so the URL itself is the secret: one per
+    account, changed by «Сменить ссылку» (the old URL then gives 404). The token is kept out of the
+    history: a past token is of no use, but the current one must not be copied to a second table.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name="учётная запись"
+    )
+    token = models.CharField("ключ ссылки", max_length=64, unique=True, default=_calendar_token, editable=False)
+    created_at = models.DateTimeField("ссылка выдана", default=timezone.now)
+    last_fetched_at = models.DateTimeField("последнее обращение календаря", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token", "last_fetched_at"])
+
+    class Meta:
+        verbose_name = "календарь сроков"
+        verbose_name_plural = "календари сроков"
+
+    def __str__(self):
+        return f"Календарь: {self.user}"
+
+    def rotate(self):
+        """A new secret: the old URL stops working at once."""
+        self.token = _calendar_token()
+        self.created_at = timezone.now()

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import control_points, curator, dashboard, files, notifications, school, visits
+from .views import calendar, control_points, curator, dashboard, files, notifications, school, visits
 
 app_name = "monitoring"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("points/<int:pk>/cancel/", control_points.control_point_cancel, name="control_point_cancel"),
     path("points/<int:pk>/keep/", control_points.control_point_keep, name="control_point_keep"),
     path("points/<int:pk>/comment/", control_points.control_point_comment, name="control_point_comment"),
+    path("points/<int:pk>/remind/", control_points.control_point_remind, name="control_point_remind"),
     path("points/<int:pk>/due-date/", control_points.due_date_request_add, name="due_date_request_add"),
     path("due-date-requests/<int:pk>/decide/", control_points.due_date_request_decide, name="due_date_request_decide"),
     path("evidence/<int:pk>/", files.evidence_download, name="evidence_download"),
@@ -28,4 +29,8 @@ urlpatterns = [
     path("visit-files/<int:pk>/", files.visit_file_download, name="visit_file_download"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("reminders/", notifications.reminder_settings, name="reminder_settings"),
+    path("calendar/", calendar.calendar_settings, name="calendar_settings"),
+    path("calendar/rotate/", calendar.calendar_rotate, name="calendar_rotate"),
+    # Public: the token is the credential (calendar programs do not sign in).
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{32,64})\.ics$", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from monitoring.control import workflow
+from monitoring.control import remind, workflow
 from monitoring.control.forms import (
     CancelForm,
     CommentForm,
@@ -280,6 +280,25 @@ def control_point_comment(request, pk):
         lambda d: workflow.control_point_comment(control_point=cp, user=request.user, text=d["text"]),
         "Комментарий добавлен.",
     )
+
+
+@login_required
+@require_POST
+def control_point_remind(request, pk):
+    """«Напомнить»: one letter now to the point's executors (the coordinator only, once an hour)."""
+    cp = get_control_point_for_user(request.user, pk, write=True)
+    if not can_coordinate_control_point(request.user, cp):
+        _forbidden(remind.NO_REMIND)
+    try:
+        result = remind.control_point_remind(control_point=cp, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        notice = "Напоминание отправлено: " + ", ".join(result.sent_to) + "."
+        if result.without_email:
+            notice += " Без адреса эл. почты (не отправлено): " + ", ".join(result.without_email) + "."
+        messages.success(request, notice)
+    return _back(request, cp)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from accounts.models import Person
 from roadmaps.models import Plan, WorkingGroup
 from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
+from schnor_portal.xlsx import MAX_UPLOAD_BYTES
 from schools.models import SchoolList
 
 from .models import Order, OrderAppendix, OrderPoint
@@ -314,4 +315,28 @@ class OrderFileCheckForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > VERIFY_UPLOAD_MAX_BYTES or getattr(upload, "sha256", None) is None:
             raise forms.ValidationError(f"Файл больше {VERIFY_UPLOAD_MAX_MB} МБ: такие не сверяются.", code="too_large")
+        return upload
+
+
+class OrderImportForm(forms.Form):
+    """The signed order as a Word file; reading it is reports.order_import.order_file_parse."""
+
+    file = forms.FileField(
+        label="Файл приказа",
+        help_text="Документ Word (.docx): приказ или распоряжение целиком, с приложениями, до 10 МБ.",
+        error_messages={"required": "Выберите файл.", "empty": "Файл пустой.", "invalid": "Файл не получен: выберите его ещё раз."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".docx"):
+            raise forms.ValidationError("Загрузите документ Word (.docx).")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"Файл больше {MAX_UPLOAD_BYTES // (1024 * 1024)} МБ.")
         return upload

@@ -86,6 +86,9 @@ class Order(models.Model):
     )
     superseded_on = models.DateField("утратил силу с", null=True, blank=True)
     version = models.PositiveIntegerField("версия", default=1, editable=False)
+    # The preview an imported order came from (reports/views/order_import.py): unique, so one
+    # preview confirmed twice, in any session, makes one order.
+    import_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import Person
 from roadmaps.import_services import plan_import
@@ -45,7 +45,8 @@ def order_file_parse(*, data: bytes) -> ParsedOrder:
         check_signature(data)
         check_zip_upload(data, what="документ Word (.docx)")
     except (PlanFileError, XlsxError) as error:
-        raise OrderFileError(str(error).replace("и не таблица Excel (.xlsx)", "").replace(" или таблицей Excel (.xlsx)", "")) from None
+        message = str(error).replace(" и не таблица Excel (.xlsx)", "").replace(" или таблицей Excel (.xlsx)", "")
+        raise OrderFileError(message.replace("Загрузите план", "Загрузите приказ")) from None
     names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     if "word/document.xml" not in names:
         raise OrderFileError("Это не документ Word (.docx): приказ загружается документом Word.")
@@ -117,18 +118,24 @@ class _People:
                 people.append(person)
         return people
 
-    def ensure(self, name: str, position: str) -> Person:
+    def lookup(self, name: str) -> Person | None:
+        """The person a member line names, if the municipality has them; else ensure() adds one."""
         keys = order_text.name_keys(name)
-        if keys and (person := self.find(*keys[0])):
+        if keys:
+            return self.find(*keys[0])
+        surname, first, middle = (name.split() + ["", "", ""])[:3] if name.split() else (name, "", "")
+        return self.find(surname, first[:1] + middle[:1])
+
+    def ensure(self, name: str, position: str) -> Person:
+        if (person := self.lookup(name)) is not None:
             return person
+        keys = order_text.name_keys(name)
         words = name.split()
         if keys:
             surname, initials = keys[0]
             first, middle = (f"{initials[0]}." if initials else ""), (f"{initials[1]}." if len(initials) > 1 else "")
         else:  # «Иванова Анна Петровна», written in full
             surname, first, middle = (words + ["", "", ""])[:3] if words else (name, "", "")
-            if (found := self.find(surname, first[:1] + middle[:1])) is not None:
-                return found
         person = Person(
             municipality=self.municipality,
             last_name=surname[:100],
@@ -144,9 +151,34 @@ class _People:
         return person
 
 
+class OrderAlreadyImported(Exception):
+    """The preview was confirmed before (the button pressed twice, the page sent again, another session)."""
+
+    def __init__(self, order: Order):
+        super().__init__(f"order {order.pk} was already imported from this preview")
+        self.order = order
+
+
+def order_import(*, municipality: Municipality, parsed: ParsedOrder, user=None, token=None) -> OrderImportResult:
+    """Save the parsed order as a draft of the municipality with everything it holds; all or nothing.
+
+    `token` names the web preview: a second confirmation of it raises OrderAlreadyImported with the
+    order the first one made, so a preview makes one order at most.
+    """
+    if token and (existing := Order.objects.filter(import_token=token).first()):
+        raise OrderAlreadyImported(existing)
+    try:
+        return _order_import(municipality=municipality, parsed=parsed, user=user, token=token)
+    except (IntegrityError, ValidationError):
+        # A concurrent confirmation won the race: the unique token refused this one.
+        existing = Order.objects.filter(import_token=token).first() if token else None
+        if existing is None:
+            raise
+        raise OrderAlreadyImported(existing) from None
+
+
 @transaction.atomic
-def order_import(*, municipality: Municipality, parsed: ParsedOrder, user=None) -> OrderImportResult:
-    """Save the parsed order as a draft of the municipality with everything it holds; all or nothing."""
+def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
     defaults = order_defaults(municipality)
     approval = next((a for ap in parsed.appendices for a in ap.approval if a.word in APPROVAL), None)
     title = parsed.title or next((a.title for a in parsed.appendices if a.title), "") or "Заголовок не распознан"
@@ -171,6 +203,7 @@ def order_import(*, municipality: Municipality, parsed: ParsedOrder, user=None) 
         approval_kind=APPROVAL[approval.word] if approval else "",
         approval_position=(approval.position if approval else "")[:300],
         approval_name=(approval.name if approval else "")[:200],
+        import_token=token or None,
     )
     people = _People(municipality)
     signatory = people.in_text(parsed.signatory_name)
@@ -267,3 +300,69 @@ def order_import(*, municipality: Municipality, parsed: ParsedOrder, user=None) 
     result.people_created = people.created
     order.refresh_from_db()
     return result
+
+
+def order_import_check(*, municipality: Municipality, parsed: ParsedOrder) -> dict:
+    """What order_import would match, without saving: the person of each executor, signatory and
+    member, each listed school, each void, and an order that already holds this number and date.
+    Read with the same matching as order_import, so the preview shows what the save will do."""
+    people = _People(municipality)
+    points = []
+    for point in parsed.points:
+        executors = [{"text": text, "people": people.in_text(text)} for text in point.executors]
+        named = people.in_text("; ".join(point.executors))
+        points.append({
+            "point": point,
+            "executors": executors,
+            "responsible": named[0] if len(named) == 1 else None,
+            "due_date": order_text.deadline_date(point.deadline) if point.executors else None,
+        })
+    signatory = people.in_text(parsed.signatory_name)
+    index = SchoolIndex(
+        SchoolRef(pk=s.pk, short_name=s.short_name, full_name=s.full_name, abbreviation="")
+        for s in School.objects.filter(municipality=municipality)
+    )
+    order_date = date.fromisoformat(parsed.date) if parsed.date else None
+    title = parsed.title or next((a.title for a in parsed.appendices if a.title), "")
+    numbered = len(parsed.appendices) > 1
+    appendices = []
+    for appendix in parsed.appendices:
+        plan = None
+        if appendix.kind == "plan" and appendix.plan is not None:
+            plan_title = appendix.title or appendix.plan.title or title
+            start, end = _plan_period(plan_title, order_date)
+            plan = {"title": plan_title, "kind": Plan.Kind(_plan_kind(plan_title)).label, "start": start, "end": end}
+        schools = []
+        for name in appendix.schools:
+            matches = index.match(name)
+            schools.append({"name": name, "school": matches[0].short_name if len(matches) == 1 else ""})
+        members = [{"member": m, "person": people.lookup(m.name)} for m in appendix.members]
+        appendices.append({
+            "appendix": appendix,
+            "number": _number(appendix.number) if numbered or appendix.number else None,
+            "plan": plan,
+            "schools": schools,
+            "members": members,
+        })
+    voids = []
+    for void in parsed.voids:
+        candidates = Order.objects.filter(municipality=municipality, number=void.number)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", void.date or ""):
+            candidates = candidates.filter(date=void.date)
+        found = list(candidates[:2])
+        voids.append({"void": void, "order": found[0] if len(found) == 1 else None})
+    return {
+        "points": points,
+        "signatory": signatory[0] if len(signatory) == 1 else None,
+        "appendices": appendices,
+        "voids": voids,
+        "existing": order_import_existing(municipality=municipality, parsed=parsed),
+    }
+
+
+def order_import_existing(*, municipality: Municipality, parsed: ParsedOrder) -> Order | None:
+    """The municipality's order with this kind, number and date: the file cannot be saved again."""
+    if not parsed.number or not parsed.date:
+        return None
+    kind = KIND.get(parsed.kind, Order.Kind.ORDER)
+    return Order.objects.filter(municipality=municipality, kind=kind, number=parsed.number[:100], date=parsed.date).first()

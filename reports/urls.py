@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import approval, files, orders, points
+from .views import approval, files, order_import, orders, points
 
 app_name = "reports"
 
 urlpatterns = [
     path("", orders.order_list, name="order_list"),
     path("add/", orders.order_add, name="order_add"),
+    path("import/", order_import.order_import_upload, name="order_import"),
+    path("import/confirm/", order_import.order_import_confirm, name="order_import_confirm"),
     path("for-plan/<int:plan_pk>/", approval.order_for_plan, name="order_for_plan"),
     path("<int:pk>/", orders.order_detail, name="order_detail"),
     path("<int:pk>/change/", orders.order_change, name="order_change"),

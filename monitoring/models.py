@@ -260,6 +260,7 @@ class Notification(models.Model):
         DUE_DATE_REQUESTED = "due_date_requested", "запрос на перенос срока"
         DUE_DATE_DECIDED = "due_date_decided", "решение о переносе срока"
         CANCELLED = "cancelled", "точка отменена"
+        ORDER_READY = "order_ready", "проект приказа готов к подписи"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="кому"
@@ -267,6 +268,10 @@ class Notification(models.Model):
     kind = models.CharField("вид", max_length=30, choices=Kind.choices)
     control_point = models.ForeignKey(
         ControlPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="контрольная точка"
+    )
+    # The order a notice is about (a draft ready to sign): the bell links to it.
+    order = models.ForeignKey(
+        "reports.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="приказ"
     )
     text = models.TextField("текст")
     created_at = models.DateTimeField("создано", auto_now_add=True)

@@ -14,6 +14,8 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role, User
+from monitoring.control.notifications import notify
 from roadmaps.models import Activity, ExecutorLevel, Plan
 from roadmaps.services import plan_approve
 
@@ -38,7 +40,7 @@ POINT_COPY_FIELDS = ("number", "text", "responsible", "responsible_text", "deadl
 APPENDIX_COPY_FIELDS = ("position", "number", "kind", "title", "plan", "working_group", "school_list", "text")
 ORDER_SKIP_ON_COPY = {
     "id", "number", "date", "status", "replaces", "signed_by", "signed_at", "pdf", "pdf_sha256",
-    "content_sha256", "verification_code", "superseded_by", "superseded_on", "version",
+    "content_sha256", "verification_code", "superseded_by", "superseded_on", "version", "import_token",
 }
 
 
@@ -64,12 +66,14 @@ def order_save(*, order: Order, data: dict, version: int | None = None, voids=No
         current.version += 1
     else:
         current = order
+    was_ready = _is_ready(current)
     for name, value in data.items():
         setattr(current, name, value)
     current.full_clean()
     current.save()
     if voids is not None:
         current.voids.set(voids)
+    _notify_when_ready(current, was_ready)
     return current
 
 
@@ -83,6 +87,7 @@ def order_point_save(
 ) -> OrderPoint:
     """Save a point; a point made from a template may also void an order or attach the plan it approves."""
     current = _lock_draft(order.pk)
+    was_ready = _is_ready(current)
     point = point or OrderPoint(order=current)
     for name, value in data.items():
         setattr(point, name, value)
@@ -93,19 +98,23 @@ def order_point_save(
     _touch(current)
     if approve_plan is not None:
         order_plan_appendix_ensure(order=current, plan=approve_plan)
+    _notify_when_ready(current, was_ready)
     return point
 
 
 @transaction.atomic
 def order_point_delete(*, point: OrderPoint):
     current = _lock_draft(point.order_id)
+    was_ready = _is_ready(current)
     point.delete()
     _touch(current)
+    _notify_when_ready(current, was_ready)
 
 
 @transaction.atomic
 def order_appendix_save(*, order: Order, data: dict, appendix: OrderAppendix | None = None) -> OrderAppendix:
     current = _lock_draft(order.pk)
+    was_ready = _is_ready(current)
     if appendix is None:
         appendix = OrderAppendix(order=current, position=(current.appendices.aggregate(m=Max("position"))["m"] or 0) + 1)
     for name, value in data.items():
@@ -113,14 +122,17 @@ def order_appendix_save(*, order: Order, data: dict, appendix: OrderAppendix | N
     appendix.full_clean()
     appendix.save()
     _touch(current)
+    _notify_when_ready(current, was_ready)
     return appendix
 
 
 @transaction.atomic
 def order_appendix_delete(*, appendix: OrderAppendix):
     current = _lock_draft(appendix.order_id)
+    was_ready = _is_ready(current)
     appendix.delete()
     _touch(current)
+    _notify_when_ready(current, was_ready)
 
 
 @transaction.atomic
@@ -193,6 +205,29 @@ def order_sign_problems(order: Order) -> list[str]:
         if twin.exclude(pk=order.pk).exists():
             problems.append(f"{order.get_kind_display()} с номером {order.number} от этой даты уже есть.")
     return problems
+
+
+# --- The chair hears when a draft becomes ready to sign -------------------------------------------
+# Kept as text in the bell (Notification has no order field); the home page lists the order itself
+# under «На подпись» and marks it new while this notification is unread (schnor_portal/inbox.py).
+ORDER_READY_KIND = "order_ready"
+
+
+def order_ready_text(order: Order) -> str:
+    return f"Проект готов к подписи: {order} «{order.title}»."
+
+
+def _is_ready(order: Order) -> bool:
+    return order.pk is not None and not order.is_signed and not order_sign_problems(order)
+
+
+def _notify_when_ready(order: Order, was_ready: bool) -> int:
+    """Tell the municipality's chairs when an edit leaves a draft with no sign problems: once per
+    change from «not ready» to «ready», so further edits of a ready draft make no new notices."""
+    if was_ready or not _is_ready(order):
+        return 0
+    chairs = User.objects.filter(role=Role.CHAIR, municipality_id=order.municipality_id, is_active=True)
+    return notify(users=chairs, kind=ORDER_READY_KIND, control_point=None, order=order, text=order_ready_text(order))
 
 
 def _mark_superseded(target: Order, by: Order):

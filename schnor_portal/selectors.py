@@ -45,7 +45,7 @@ def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
             .annotate(n=Count("school", distinct=True))
         )
         summary.listed = [
-            (label, by_category[value]) for value, label in SchoolList.Category.choices if value in by_category
+            (value, label, by_category[value]) for value, label in SchoolList.Category.choices if value in by_category
         ]
 
     summary.plans = visible_plans(user).aggregate(
@@ -55,6 +55,7 @@ def home_summary_for_user(*, user, today: datetime.date) -> HomeSummary:
     )
     summary.control_points = visible_control_points(user).aggregate(**control_point_counts(today))
     summary.orders = visible_orders(user).aggregate(
+        total=Count("pk"),
         signed=Count("pk", filter=Q(status=Order.Status.SIGNED)),
         draft=Count("pk", filter=Q(status=Order.Status.DRAFT)),
     )

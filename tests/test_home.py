@@ -67,7 +67,9 @@ def test_it_counts_schools_on_the_latest_list(cast, client):
 # session, user (municipality, person and school joined), unread notifications (the bell), then
 # the page: schools, latest list year, plans, control points, orders, and either the rows of the
 # role's table or the plan table (or the list-year breakdown when a list exists).
-@pytest.mark.parametrize(("role", "queries"), [("coordinator", 9), ("chair", 9), ("curator", 9), ("director_a", 9)])
+# The inbox adds its own (tests/test_home_inbox.py names them); with the cast's data here some of its
+# lists are empty and cost nothing.
+@pytest.mark.parametrize(("role", "queries"), [("coordinator", 17), ("chair", 15), ("curator", 11), ("director_a", 13)])
 def test_it_runs_a_fixed_number_of_queries_at_3_and_30_rows(cast, client, django_assert_num_queries, role, queries):
     user = getattr(cast, role)
     client.force_login(user)

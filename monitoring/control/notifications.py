@@ -50,7 +50,7 @@ def reviewers(control_point: ControlPoint) -> list[User]:
     return list(coordinators(control_point.municipality_id))
 
 
-def notify(*, users, kind: str, control_point: ControlPoint | None, text: str, actor=None) -> int:
+def notify(*, users, kind: str, control_point: ControlPoint | None, text: str, actor=None, order=None) -> int:
     """One notification per user, never to the one who acted."""
     seen = set()
     rows = []
@@ -58,7 +58,7 @@ def notify(*, users, kind: str, control_point: ControlPoint | None, text: str, a
         if user.pk in seen or (actor is not None and user.pk == actor.pk):
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind, control_point=control_point, text=text))
+        rows.append(Notification(user=user, kind=kind, control_point=control_point, order=order, text=text))
     Notification.objects.bulk_create(rows)
     return len(rows)
 

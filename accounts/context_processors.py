@@ -41,6 +41,7 @@ def navigation(request):
                     ("Реквизиты органа управления", reverse("municipalities:authority_change")),
                     ("Люди", reverse("municipalities:person_list")),
                     ("Учётные записи", reverse("municipalities:account_list")),
+                    ("Рабочие группы", reverse("roadmaps:working_group_list")),
                 ],
             )
         )

@@ -5,11 +5,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from accounts.models import Person
 from clusters.models import Cluster
 from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
 from schools.models import School, SchoolList
 
-from .models import Activity, Plan, PlanSection
+from .models import Activity, Plan, PlanSection, WorkingGroup, WorkingGroupMember
 
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"})
 PASSPORT_FIELDS = [
@@ -209,3 +210,67 @@ class ManualWindowsForm(forms.Form):
                     f"Строка {number}: «{line}» — нужна дата ДД.ММ.ГГГГ или период «ДД.ММ.ГГГГ – ДД.ММ.ГГГГ» (начало не позже конца)."
                 )
         return sorted(rows, key=lambda w: w[1])
+
+
+class WorkingGroupForm(forms.ModelForm):
+    class Meta:
+        model = WorkingGroup
+        fields = ["title", "plan"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(municipality=municipality).order_by("-period_start", "title")
+        self.fields["plan"].error_messages["invalid_choice"] = "Выберите план своего муниципалитета."
+        self.fields["plan"].help_text = "План, для работы над которым создана группа; можно не указывать."
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Сохранить"))
+
+
+class PersonWithPostChoiceField(forms.ModelChoiceField):
+    # Namesakes are told apart by the post: «Иванова Анна Петровна, учитель» and «…, директор».
+    def label_from_instance(self, person):
+        return ", ".join(part for part in (person.full_name, person.position) if part)
+
+
+ROLES_IN_GROUP = ["председатель", "заместитель председателя", "секретарь", "член"]
+
+
+class WorkingGroupMemberForm(forms.ModelForm):
+    person = PersonWithPostChoiceField(
+        label="Человек",
+        queryset=Person.objects.none(),
+        error_messages={
+            "required": "Выберите человека из списка людей муниципалитета.",
+            "invalid_choice": "Выберите человека из списка людей своего муниципалитета.",
+        },
+    )
+
+    class Meta:
+        model = WorkingGroupMember
+        fields = ["person", "post", "role_in_group"]
+        widgets = {
+            "post": forms.Textarea(attrs={"rows": 2}),
+            "role_in_group": forms.TextInput(attrs={"list": "roles-in-group"}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(municipality=municipality).order_by(
+            "last_name", "first_name", "middle_name", "pk"
+        )
+        self.fields["post"].required = False
+        self.fields["post"].help_text = "Как в приказе о составе группы; если пусто — должность из карточки человека."
+        self.fields["role_in_group"].help_text = "Председатель, заместитель председателя, секретарь или член; можно написать иначе."
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Сохранить"))
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        if person and not (cleaned.get("post") or "").strip():
+            if not person.position:
+                self.add_error("post", "Укажите должность: в карточке человека она не заполнена.")
+            else:
+                cleaned["post"] = person.position
+        return cleaned

@@ -17,7 +17,17 @@ from monitoring.control.services import (
 from monitoring.models import ControlPoint
 
 from .executors import split_executors
-from .models import Activity, ActivityExecutor, Plan, PlanOutcome, PlanRisk, PlanSection, PlanTeamMember
+from .models import (
+    Activity,
+    ActivityExecutor,
+    Plan,
+    PlanOutcome,
+    PlanRisk,
+    PlanSection,
+    PlanTeamMember,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from .targets import parse_target
 
 CONFLICT = (
@@ -298,3 +308,96 @@ def plan_new_edition(*, plan: Plan) -> Plan:
 
 def cluster_choices(plan: Plan):
     return Cluster.objects.filter(plan=plan).order_by("number")
+
+
+# --- Working groups: the coordinator keeps the group and its members in order (positions 1..N) ---
+
+
+WORKING_GROUP_FIELDS = ("title", "plan")
+WORKING_GROUP_MEMBER_FIELDS = ("person", "post", "role_in_group")
+
+
+def _lock_group(group_id) -> WorkingGroup:
+    # Two coordinators' tabs adding or moving members at once would both read the same positions:
+    # the group's row is locked so that positions are computed one change at a time.
+    return WorkingGroup.objects.select_for_update().get(pk=group_id)
+
+
+def _renumber_members(group_id):
+    for position, member in enumerate(WorkingGroupMember.objects.filter(group_id=group_id).order_by("position", "pk"), start=1):
+        if member.position != position:
+            member.position = position
+            member.save(update_fields=["position"])
+
+
+@transaction.atomic
+def working_group_save(*, municipality, group: WorkingGroup | None = None, data: dict) -> WorkingGroup:
+    if group is None:
+        group = WorkingGroup(municipality=municipality)
+    for name in WORKING_GROUP_FIELDS:
+        if name in data:
+            setattr(group, name, data[name])
+    if group.plan_id and group.plan.municipality_id != group.municipality_id:
+        raise ValidationError("План другого муниципалитета выбрать нельзя.", code="foreign_plan")
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def working_group_delete(*, group: WorkingGroup):
+    group = _lock_group(group.pk)
+    if group.members.exists():
+        raise ValidationError("В группе есть члены: сначала исключите их из состава, затем удалите группу.", code="not_empty")
+    group.delete()
+
+
+@transaction.atomic
+def working_group_member_add(*, group: WorkingGroup, data: dict) -> WorkingGroupMember:
+    group = _lock_group(group.pk)
+    if data["person"].municipality_id != group.municipality_id:
+        raise ValidationError("Человек из другого муниципалитета не может входить в рабочую группу.", code="foreign_person")
+    position = (group.members.aggregate(m=Max("position"))["m"] or 0) + 1
+    member = WorkingGroupMember(group=group, position=position)
+    for name in WORKING_GROUP_MEMBER_FIELDS:
+        setattr(member, name, data.get(name, ""))
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def working_group_member_update(*, member: WorkingGroupMember, data: dict) -> WorkingGroupMember:
+    _lock_group(member.group_id)
+    if data["person"].municipality_id != member.group.municipality_id:
+        raise ValidationError("Человек из другого муниципалитета не может входить в рабочую группу.", code="foreign_person")
+    for name in WORKING_GROUP_MEMBER_FIELDS:
+        if name in data:
+            setattr(member, name, data[name])
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def working_group_member_remove(*, member: WorkingGroupMember):
+    _lock_group(member.group_id)
+    member.delete()
+    _renumber_members(member.group_id)
+
+
+@transaction.atomic
+def working_group_member_move(*, member: WorkingGroupMember, direction: int) -> WorkingGroupMember:
+    """Swap the member with the neighbour above (-1) or below (+1); positions stay 1..N."""
+    _lock_group(member.group_id)
+    _renumber_members(member.group_id)
+    members = list(WorkingGroupMember.objects.filter(group_id=member.group_id).order_by("position"))
+    index = next(i for i, m in enumerate(members) if m.pk == member.pk)
+    other = index + (-1 if direction < 0 else 1)
+    if not 0 <= other < len(members):
+        return members[index]
+    current, neighbour = members[index], members[other]
+    current.position, neighbour.position = neighbour.position, current.position
+    current.save(update_fields=["position"])
+    neighbour.save(update_fields=["position"])
+    return current

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, imports, plans
+from .views import editor, imports, plans, working_groups
 
 app_name = "roadmaps"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("activities/<int:pk>/move/", editor.activity_move_view, name="activity_move"),
     path("import/", imports.plan_import, name="plan_import"),
     path("import/confirm/", imports.plan_import_confirm, name="plan_import_confirm"),
+    path("working-groups/", working_groups.working_group_list, name="working_group_list"),
+    path("working-groups/add/", working_groups.working_group_add, name="working_group_add"),
+    path("working-groups/<int:pk>/", working_groups.working_group_detail, name="working_group_detail"),
+    path("working-groups/<int:pk>/change/", working_groups.working_group_change, name="working_group_change"),
+    path("working-groups/<int:pk>/delete/", working_groups.working_group_delete_view, name="working_group_delete"),
+    path("working-groups/<int:pk>/members/add/", working_groups.working_group_member_add_view, name="working_group_member_add"),
+    path("working-groups/members/<int:pk>/change/", working_groups.working_group_member_change, name="working_group_member_change"),
+    path("working-groups/members/<int:pk>/delete/", working_groups.working_group_member_delete, name="working_group_member_delete"),
+    path("working-groups/members/<int:pk>/move/", working_groups.working_group_member_move_view, name="working_group_member_move"),
 ]

@@ -16,7 +16,7 @@ from accounts.models import REGION_ROLES, Person, Role, User
 from clusters.models import Cluster
 from monitoring.models import ControlPoint, Evidence, MonitoringVisit, VisitFile
 from reports.models import Order, OrderAppendix, OrderPoint, ReportFile
-from roadmaps.models import Activity, Plan, PlanSection
+from roadmaps.models import Activity, Plan, PlanSection, WorkingGroup, WorkingGroupMember
 
 from .models import CuratorAssignment, Municipality, School
 
@@ -440,3 +440,31 @@ def visible_people(user) -> QuerySet[Person]:
 
 def get_person_for_user(user, pk) -> Person:
     return get_object_or_404(visible_people(user).select_related("municipality", "school"), pk=pk)
+
+
+# --- Working groups (roadmaps): the municipality's documents, read like its plans ------------------
+# Appended for the working group pages; the coordinator keeps them, every role of the municipality
+# (and the region) reads them, as plans.
+
+
+def visible_working_groups(user) -> QuerySet[WorkingGroup]:
+    return WorkingGroup.objects.filter(municipality__in=visible_municipalities(user))
+
+
+def get_working_group_for_user(user, pk, write=False) -> WorkingGroup:
+    group = get_object_or_404(visible_working_groups(user).select_related("municipality", "plan"), pk=pk)
+    if write:
+        require_manage(user, group.municipality_id)
+    return group
+
+
+def get_working_group_member_for_user(user, pk, write=False) -> WorkingGroupMember:
+    member = get_object_or_404(
+        WorkingGroupMember.objects.filter(group__in=visible_working_groups(user)).select_related(
+            "group", "group__municipality", "person"
+        ),
+        pk=pk,
+    )
+    if write:
+        require_manage(user, member.group.municipality_id)
+    return member

@@ -57,6 +57,10 @@ def cast(cast_lists):
     )
     cast.person, cast.person_other = cast.curator.person, _person(cast.other)
     cast.account, cast.account_other = cast.director_a, cast.coordinator_other
+    cast.working_group = cast.plan.working_groups.create(municipality=cast.muni, title="Рабочая группа по реализации плана")
+    cast.working_group_other = cast.plan_other.working_groups.create(municipality=cast.other, title="Рабочая группа")
+    cast.working_group_member = cast.working_group.members.create(position=1, person=cast.person, post="Куратор")
+    cast.working_group_member_other = cast.working_group_other.members.create(position=1, person=cast.person_other, post="Куратор")
     return cast
 
 
@@ -119,6 +123,11 @@ VISIBLE_TO = {
     "list_entry_other": {"coordinator_other"},
     "indicator": MUNICIPALITY_A,  # the plan's indicators are read by every role of the municipality
     "indicator_other": {"coordinator_other"},
+    # Working groups are read like plans, by every role of the municipality.
+    "working_group": MUNICIPALITY_A,
+    "working_group_other": {"coordinator_other"},
+    "working_group_member": MUNICIPALITY_A,
+    "working_group_member_other": {"coordinator_other"},
 }
 # The region administrator reads whatever the region viewer reads, and no more.
 for readers in VISIBLE_TO.values():
@@ -188,6 +197,10 @@ WRITERS = {
     "list_entry_other": {"coordinator_other"},
     "indicator": {"coordinator"},
     "indicator_other": {"coordinator_other"},
+    "working_group": {"coordinator"},
+    "working_group_other": {"coordinator_other"},
+    "working_group_member": {"coordinator"},
+    "working_group_member_other": {"coordinator_other"},
     "muni": {"region_admin"},
     "other": set(),
     "person": {"coordinator"},
@@ -213,6 +226,8 @@ INDICATORS = ["indicator", "indicator_other"]
 MUNICIPALITIES = ["muni", "other"]
 PEOPLE = ["person", "person_other"]
 ACCOUNTS = ["account", "account_other"]
+WORKING_GROUPS = ["working_group", "working_group_other"]
+WORKING_GROUP_MEMBERS = ["working_group_member", "working_group_member_other"]
 
 # url name → (objects of the cast it is opened with, mode): "read" pages open for every viewer;
 # "write" pages open only for writers (403 for other viewers); "post" actions are POST-only and
@@ -242,6 +257,13 @@ OBJECT_URLS = {
     "roadmaps:activity_row": (ACTIVITIES, "write"),
     "roadmaps:activity_delete": (ACTIVITIES, "post"),
     "roadmaps:activity_move": (ACTIVITIES, "post"),
+    "roadmaps:working_group_detail": (WORKING_GROUPS, "read"),
+    "roadmaps:working_group_change": (WORKING_GROUPS, "write"),
+    "roadmaps:working_group_delete": (WORKING_GROUPS, "post"),
+    "roadmaps:working_group_member_add": (WORKING_GROUPS, "write"),
+    "roadmaps:working_group_member_change": (WORKING_GROUP_MEMBERS, "write"),
+    "roadmaps:working_group_member_delete": (WORKING_GROUP_MEMBERS, "post"),
+    "roadmaps:working_group_member_move": (WORKING_GROUP_MEMBERS, "post"),
     "monitoring:control_point_detail": (["cp_a", "cp_other"], "read"),
     "monitoring:control_point_row": (["cp_a", "cp_other"], "read"),
     "monitoring:control_point_report": (["cp_a_report", "cp_other_report"], "write"),
@@ -251,6 +273,7 @@ OBJECT_URLS = {
     "monitoring:control_point_cancel": (["cp_a_coordinate", "cp_other_coordinate"], "post"),
     "monitoring:control_point_keep": (["cp_a_coordinate", "cp_other_coordinate"], "post"),
     "monitoring:control_point_comment": (["cp_a_talk", "cp_other_talk"], "post"),
+    "monitoring:control_point_remind": (["cp_a_coordinate", "cp_other_coordinate"], "post"),
     "monitoring:due_date_request_decide": (["due_request", "due_request_other"], "post"),
     "monitoring:evidence_download": (["evidence", "evidence_other"], "read"),
     "monitoring:evidence_delete": (["evidence", "evidence_other"], "post"),
@@ -325,10 +348,16 @@ PLAIN_URLS = {
     "monitoring:register_export",
     "monitoring:notifications",
     "monitoring:reminder_settings",
+    "monitoring:calendar_settings",  # the user's own feed: tests/monitoring/control/test_calendar_feed.py
+    "monitoring:calendar_rotate",
     "reports:order_add",
+    "reports:order_import",
+    "reports:order_import_confirm",
     "schools:school_export",
     "roadmaps:plan_import",
     "roadmaps:plan_import_confirm",
+    "roadmaps:working_group_list",  # the user's municipalities only: tests/roadmaps/test_working_groups.py
+    "roadmaps:working_group_add",
     "schools:schoollist_add",
     "schools:list_matrix",
     "schools:list_matrix_export",
@@ -368,6 +397,10 @@ PUBLIC_URLS = {"accounts:login", "verification:code_form", "verification:order_c
 
 # «Забыли пароль?» and its letter's link: tests/accounts/test_password_reset.py.
 PUBLIC_URLS |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete"}
+
+# The deadline feed: its secret token is the credential, whoever asks (calendar programs do not sign
+# in); a token shows only its owner's points: tests/monitoring/control/test_calendar_feed.py.
+PUBLIC_URLS |= {"monitoring:calendar_feed"}
 
 
 def _walk(resolver, namespace=""):
@@ -446,7 +479,7 @@ def test_it_keeps_role_accounts_out_of_the_admin_even_as_staff(cast, client, rol
 
 # Pages that create something for the user's own municipality, or keep its people and accounts: only
 # its coordinator gets in.
-COORDINATOR_ONLY_PAGES = ["municipalities:authority_change", "municipalities:person_list", "municipalities:person_add", "municipalities:account_list", "municipalities:account_add", "reports:order_add", "roadmaps:plan_add", "roadmaps:plan_import", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template", "schools:school_import", "schools:school_import_template", "results:result_import", "results:result_import_template", "results:result_import_confirm"]
+COORDINATOR_ONLY_PAGES = ["municipalities:authority_change", "municipalities:person_list", "municipalities:person_add", "municipalities:account_list", "municipalities:account_add", "reports:order_add", "reports:order_import", "roadmaps:plan_add", "roadmaps:plan_import", "roadmaps:working_group_add", "schools:school_add", "schools:schoollist_add", "schools:schoollist_import", "schools:schoollist_import_template", "schools:school_import", "schools:school_import_template", "results:result_import", "results:result_import_template", "results:result_import_confirm"]
 
 
 @pytest.mark.parametrize("role", ["chair", "curator", "director_a", "region_viewer", "region_admin", "no_role"])

@@ -19,6 +19,7 @@ ALLOWED = {
     ("roadmaps/services.py", "activity_delete"): "writes: a deleted row's points are kept or removed",
     ("roadmaps/services.py", "section_delete"): "writes: a deleted section's points are kept or removed",
     ("monitoring/control/workflow.py", "_lock"): "locks a point already fetched through get_control_point_for_user",
+    ("monitoring/control/remind.py", "control_point_remind"): "locks a point already fetched through get_control_point_for_user",
     ("monitoring/control/reminders.py", "digests_for_municipality"): "the daily digest: no user, each letter lists its own reader's points",
     ("monitoring/control/selectors.py", "register_page"): "reads full rows for ids picked from the scoped register",
     ("monitoring/control/selectors.py", "school_points_for_user"): "reads cards for ids picked from the scoped filter",

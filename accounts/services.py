@@ -15,7 +15,8 @@ from .models import Person, PersonRole, Role, User
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "position", "organisation", "school", "email", "phone", "note")
 
 
-def _audited_save(instance, *, by, reason, update_fields=None):
+def audited_save(instance, *, by, reason, update_fields=None):
+    """Save with the acting user and the reason in the django-simple-history record."""
     instance._history_user = by
     instance._change_reason = reason
     instance.save(update_fields=update_fields)
@@ -24,7 +25,7 @@ def _audited_save(instance, *, by, reason, update_fields=None):
 def person_create(*, municipality, by, **fields) -> Person:
     person = Person(municipality=municipality, **{name: fields[name] for name in PERSON_FIELDS if name in fields})
     person.full_clean()
-    _audited_save(person, by=by, reason="добавлен")
+    audited_save(person, by=by, reason="добавлен")
     return person
 
 
@@ -33,7 +34,7 @@ def person_update(*, person, by, **fields) -> Person:
         if name in fields:
             setattr(person, name, fields[name])
     person.full_clean()
-    _audited_save(person, by=by, reason="изменён")
+    audited_save(person, by=by, reason="изменён")
     return person
 
 
@@ -69,7 +70,7 @@ def account_create(*, email, role, by, municipality=None, region=None, school=No
         user.last_name = person.last_name[:150]
     user.set_unusable_password()
     user.full_clean()
-    _audited_save(user, by=by, reason="создана, отправлено приглашение")
+    audited_save(user, by=by, reason="создана, отправлено приглашение")
     invitation_send(user=user, invited_by=by)
     return user
 
@@ -82,7 +83,7 @@ def account_invite(*, user, by) -> User:
     if not user.email:
         raise ValidationError("У учётной записи нет адреса эл. почты.")
     # No field changes; the save is the history record of the letter (who sent it, when).
-    _audited_save(user, by=by, reason="приглашение отправлено повторно", update_fields=["email"])
+    audited_save(user, by=by, reason="приглашение отправлено повторно", update_fields=["email"])
     invitation_send(user=user, invited_by=by)
     return user
 
@@ -95,7 +96,7 @@ def account_deactivate(*, user, by) -> User:
     if not user.is_active:
         return user
     user.is_active = False
-    _audited_save(user, by=by, reason="отключена", update_fields=["is_active"])
+    audited_save(user, by=by, reason="отключена", update_fields=["is_active"])
     return user
 
 
@@ -104,7 +105,7 @@ def account_activate(*, user, by) -> User:
     if user.is_active:
         return user
     user.is_active = True
-    _audited_save(user, by=by, reason="включена", update_fields=["is_active"])
+    audited_save(user, by=by, reason="включена", update_fields=["is_active"])
     return user
 
 
@@ -148,5 +149,5 @@ def person_merge(*, keep, duplicate, by) -> Person:
     duplicate._change_reason = f"объединён с «{keep.full_name}» (№ {keep.pk})"
     duplicate.delete()
     keep.full_clean()
-    _audited_save(keep, by=by, reason=f"объединён с дублем «{label}»")
+    audited_save(keep, by=by, reason=f"объединён с дублем «{label}»")
     return keep

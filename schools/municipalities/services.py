@@ -4,24 +4,18 @@ each write saves a history record naming the acting user and what was done."""
 from django.db import transaction
 
 from accounts.models import PersonRole, Role
-from accounts.services import account_create, person_create
+from accounts.services import account_create, audited_save, person_create
 from schools.models import Municipality
 
 MUNICIPALITY_FIELDS = ("name", "authority_name", "authority_header", "place", "head_position", "time_zone", "list_label")
 AUTHORITY_FIELDS = ("authority_name", "authority_header", "place", "head", "head_position")
 
 
-def _audited_save(instance, *, by, reason):
-    instance._history_user = by
-    instance._change_reason = reason
-    instance.save()
-
-
 def municipality_create(*, region, by, **fields) -> Municipality:
     """A new municipality of `region`: empty until its coordinator fills it."""
     municipality = Municipality(region=region, **{name: fields[name] for name in MUNICIPALITY_FIELDS if name in fields})
     municipality.full_clean()
-    _audited_save(municipality, by=by, reason="подключён к порталу")
+    audited_save(municipality, by=by, reason="подключён к порталу")
     return municipality
 
 
@@ -31,7 +25,7 @@ def municipality_update(*, municipality, by, **fields) -> Municipality:
         if name in fields:
             setattr(municipality, name, fields[name])
     municipality.full_clean()
-    _audited_save(municipality, by=by, reason="изменён региональным администратором")
+    audited_save(municipality, by=by, reason="изменён региональным администратором")
     return municipality
 
 
@@ -41,7 +35,7 @@ def municipality_requisites_update(*, municipality, by, **fields) -> Municipalit
         if name in fields:
             setattr(municipality, name, fields[name])
     municipality.full_clean()
-    _audited_save(municipality, by=by, reason="реквизиты органа управления образованием")
+    audited_save(municipality, by=by, reason="реквизиты органа управления образованием")
     return municipality
 
 

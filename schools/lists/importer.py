@@ -467,6 +467,33 @@ def _find_header(rows: Sequence[Sequence[Any]]):
     return None
 
 
+def locate_table(sheets, find_header, result, *, missing: str, too_long: str):
+    """The first sheet whose header row `find_header` recognises, for both school importers.
+
+    Records the sheet, the header's line, the columns as titled and duplicate-column messages on
+    `result`; refuses, on `result.file_errors`, a file with no header (`missing`) or with more
+    than MAX_DATA_ROWS filled rows (`too_long`, formatted with the sheet's title and the limit).
+    Returns (header index, {field: column}, data rows), or None when refused.
+    """
+    for title, rows in sheets:
+        found = find_header(rows)
+        if found:
+            break
+    else:
+        result.file_errors.append(missing)
+        return None
+    header_index, columns, duplicates = found
+    result.sheet = title
+    result.header_line = header_index + 1
+    result.columns = {key: cell_text(rows[header_index][col]) for key, col in columns.items()}
+    result.file_errors.extend(duplicates)
+    data_rows = rows[header_index + 1 :]
+    if sum(1 for raw in data_rows if any(cell_text(value) for value in raw)) > MAX_DATA_ROWS:
+        result.file_errors.append(too_long.format(title=title, limit=MAX_DATA_ROWS))
+        return None
+    return header_index, columns, data_rows
+
+
 def parse_school_list(
     sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]],
     *,
@@ -476,30 +503,20 @@ def parse_school_list(
 ) -> ParseResult:
     """Read the first sheet that has a header row; rows of another category are shown, not saved."""
     result = ParseResult()
-    found = None
-    for title, rows in sheets:
-        found = _find_header(rows)
-        if found:
-            break
-    if not found:
-        result.file_errors.append(
+    table = locate_table(
+        sheets,
+        _find_header,
+        result,
+        missing=(
             f"Не найдена строка заголовка: в первых {HEADER_SEARCH_ROWS} строках нет столбца "
             "«Наименование ОО» рядом с другими столбцами шаблона («Маркеры», «Кластер ФИОКО»…). "
             "Скачайте шаблон и сравните заголовки."
-        )
+        ),
+        too_long="В листе «{title}» больше {limit} строк после заголовка: это не список школ одного муниципалитета.",
+    )
+    if table is None:
         return result
-    header_index, columns, duplicates = found
-    result.sheet = title
-    result.header_line = header_index + 1
-    result.columns = {key: cell_text(rows[header_index][col]) for key, col in columns.items()}
-    result.file_errors.extend(duplicates)
-
-    data_rows = rows[header_index + 1 :]
-    if sum(1 for raw in data_rows if any(cell_text(value) for value in raw)) > MAX_DATA_ROWS:
-        result.file_errors.append(
-            f"В листе «{title}» больше {MAX_DATA_ROWS} строк после заголовка: это не список школ одного муниципалитета."
-        )
-        return result
+    header_index, columns, data_rows = table
 
     index = SchoolIndex(schools)
     first_line: dict[int, int] = {}

@@ -22,6 +22,7 @@ from schools.lists.importer import (
     _column_letter,
     _header_key,
     cell_text,
+    locate_table,
     normalise_name,
     workbook_rows,
 )
@@ -29,7 +30,6 @@ from schools.lists.importer import (
 __all__ = ["workbook_rows", "parse_school_register"]
 
 HEADER_SEARCH_ROWS = 10
-MAX_DATA_ROWS = 1000
 SHORT_NAME_MAX = 200  # School.short_name
 FULL_NAME_MAX = 500  # School.full_name
 SETTLEMENT_MAX = 200  # School.settlement
@@ -412,30 +412,20 @@ def parse_school_register(
 ) -> RegisterParse:
     """Read the first sheet with a header row; say for each school what would be created or changed."""
     result = RegisterParse()
-    found = None
-    for title, rows in sheets:
-        found = _find_header(rows)
-        if found:
-            break
-    if not found:
-        result.file_errors.append(
+    table = locate_table(
+        sheets,
+        _find_header,
+        result,
+        missing=(
             f"Не найдена строка заголовка: в первых {HEADER_SEARCH_ROWS} строках нет столбца с наименованием школы "
             "(«Полное наименование», «Краткое наименование» или «Наименование ОО») рядом с другими столбцами "
             "реестра («Вид», «ФИО директора»…). Скачайте шаблон и сравните заголовки."
-        )
+        ),
+        too_long="В листе «{title}» больше {limit} строк после заголовка: это не реестр школ одного муниципалитета.",
+    )
+    if table is None:
         return result
-    header_index, columns, duplicates = found
-    result.sheet = title
-    result.header_line = header_index + 1
-    result.columns = {key: cell_text(rows[header_index][col]) for key, col in columns.items()}
-    result.file_errors.extend(duplicates)
-
-    data_rows = rows[header_index + 1 :]
-    if sum(1 for raw in data_rows if any(cell_text(value) for value in raw)) > MAX_DATA_ROWS:
-        result.file_errors.append(
-            f"В листе «{title}» больше {MAX_DATA_ROWS} строк после заголовка: это не реестр школ одного муниципалитета."
-        )
-        return result
+    header_index, columns, data_rows = table
 
     schools = list(schools)
     by_pk = {school.pk: school for school in schools}

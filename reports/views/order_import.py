@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from roadmaps.importers import ParsedPlan
 from schnor_portal.dates import format_date
+from schnor_portal.previews import PreviewRefused, preview_load
 from schools.access import managed_municipality
 
 from ..forms import OrderImportForm
@@ -251,21 +252,11 @@ def order_import_upload(request):
 def order_import_confirm(request):
     municipality = managed_municipality(request.user)
     try:
-        data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.SignatureExpired:
-        return _form_page(request, municipality, OrderImportForm(), ["Предпросмотр устарел (он действует час): загрузите файл ещё раз."], 400)
-    except signing.BadSignature:
-        return _form_page(
-            request, municipality, OrderImportForm(), ["Данные предпросмотра повреждены или изменены: загрузите файл ещё раз."], 400
+        data = preview_load(
+            request.POST.get("payload", ""), user=request.user, municipality=municipality, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
         )
-    if data.get("user") != request.user.pk or data.get("municipality") != municipality.pk:
-        return _form_page(
-            request,
-            municipality,
-            OrderImportForm(),
-            ["Предпросмотр сделан другим пользователем или для другого муниципалитета: загрузите файл ещё раз."],
-            403,
-        )
+    except PreviewRefused as refused:
+        return _form_page(request, municipality, OrderImportForm(), [refused.message], refused.status)
     parsed = _load(data["parsed"])
     try:
         result = order_import(municipality=municipality, parsed=parsed, user=request.user, token=data["nonce"])

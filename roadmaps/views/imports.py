@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from schnor_portal.dates import format_date
+from schnor_portal.previews import PreviewRefused, preview_load
 from schnor_portal.xlsx import MAX_UPLOAD_BYTES
 from schools.access import managed_municipality
 
@@ -218,21 +219,11 @@ def plan_import(request):
 def plan_import_confirm(request):
     municipality = managed_municipality(request.user)
     try:
-        data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.SignatureExpired:
-        return _form_page(request, municipality, PlanImportForm(), ["Предпросмотр устарел (он действует час): загрузите файл ещё раз."], 400)
-    except signing.BadSignature:
-        return _form_page(
-            request, municipality, PlanImportForm(), ["Данные предпросмотра повреждены или изменены: загрузите файл ещё раз."], 400
+        data = preview_load(
+            request.POST.get("payload", ""), user=request.user, municipality=municipality, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
         )
-    if data.get("user") != request.user.pk or data.get("municipality") != municipality.pk:
-        return _form_page(
-            request,
-            municipality,
-            PlanImportForm(),
-            ["Предпросмотр сделан другим пользователем или для другого муниципалитета: загрузите файл ещё раз."],
-            403,
-        )
+    except PreviewRefused as refused:
+        return _form_page(request, municipality, PlanImportForm(), [refused.message], refused.status)
     try:
         result = import_services.plan_import(
             municipality=municipality,

@@ -20,6 +20,7 @@ from monitoring.results.importers.parsed import ParsedReference, ParsedResult
 from monitoring.results.importers.sheets import WorkbookProblem, read_workbook
 from monitoring.results.importers.workbook import parse_results
 from monitoring.results.services import exam_result_import, exam_result_import_preview
+from schnor_portal.previews import PreviewRefused, preview_load
 from schnor_portal.xlsx import XlsxError, check_zip_upload
 from schools.access import managed_municipality
 from schools.lists.selectors import school_refs
@@ -105,21 +106,11 @@ def result_import_confirm(request):
     if request.method != "POST":
         return redirect("results:result_import")
     try:
-        data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.SignatureExpired:
-        return _form_page(request, municipality, ResultImportForm(), ["Предпросмотр устарел (он действует час): загрузите файл ещё раз."], 400)
-    except signing.BadSignature:
-        return _form_page(
-            request, municipality, ResultImportForm(), ["Данные предпросмотра повреждены или изменены: загрузите файл ещё раз."], 400
+        data = preview_load(
+            request.POST.get("payload", ""), user=request.user, municipality=municipality, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
         )
-    if data.get("user") != request.user.pk or data.get("municipality") != municipality.pk:
-        return _form_page(
-            request,
-            municipality,
-            ResultImportForm(),
-            ["Предпросмотр сделан другим пользователем или для другого муниципалитета: загрузите файл ещё раз."],
-            403,
-        )
+    except PreviewRefused as refused:
+        return _form_page(request, municipality, ResultImportForm(), [refused.message], refused.status)
     done = request.session.get(DONE_SESSION_KEY, [])
     if data["nonce"] in done:  # the button pressed twice, or the page sent again
         messages.info(request, "Эти результаты уже сохранены.")

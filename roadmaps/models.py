@@ -66,6 +66,12 @@ class Plan(models.Model):
         default=False,
         help_text="Порядок столбцов таблицы как в документе: «Ожидаемые результаты», затем «Ответственный исполнитель».",
     )
+    columns = models.JSONField(
+        "столбцы таблицы",
+        default=list,
+        blank=True,
+        help_text="Порядок и заголовки столбцов, как в документе: [{key, heading, group}]; см. roadmaps.layout.",
+    )
     schools = models.ManyToManyField(
         "schools.School",
         blank=True,

@@ -14,6 +14,8 @@ def navigation(request):
         items.append(("Результаты", reverse("results:school_results", args=[user.school_id])))
     if user.role == Role.CURATOR:
         items.append(("Мои школы", reverse("monitoring:curator_home")))
+    if user.role in REGION_ROLES and user.region_id:
+        items.append(("Кабинет региона", reverse("region:cabinet")))
     if user.role == Role.REGION_ADMIN and user.region_id:
         items.append(("Муниципалитеты", reverse("municipalities:municipality_list")))
     oversees = user.is_superuser or user.role in (Role.COORDINATOR, Role.CHAIR, *REGION_ROLES)

@@ -14,11 +14,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import REGION_ROLES, Role
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.reminders import reminder_settings_for, ru_days_after_more_than
 from monitoring.control.selectors import DUE_SOON_DAYS, control_point_rows, decorate
 from monitoring.models import ControlPoint, DueDateChangeRequest, Notification
+from monitoring.region.selectors import region_inbox
 from reports.models import Order, OrderAppendix, OrderPoint
 from reports.services import _ADDRESSED_TO_PLAN_SCHOOLS, ORDER_READY_KIND, order_ready_text
 from roadmaps.models import Activity, Plan
@@ -57,6 +58,7 @@ class Inbox:
     orders_preparing: list = field(default_factory=list)
     overdue_by_executor: list = field(default_factory=list)
     escalation_days: int | None = None
+    region: object = None  # the region's accounts: monitoring.region.selectors.RegionInbox
 
 
 def _open_query(first: datetime.date, last: datetime.date | None = None) -> str:
@@ -89,9 +91,14 @@ def _escalation_days(user) -> int | None:
 
 
 def inbox_for_user(*, user, today: datetime.date, page_number=None) -> Inbox:
-    """The role's lists; a region viewer or a user without a role gets none (their home is the figures)."""
+    """The role's lists; the region's accounts get the cabinet and the municipalities gone quiet, a user
+    without a role nothing (their home is the figures)."""
     inbox = Inbox()
     role = user.role if not user.is_superuser else None
+    if role in REGION_ROLES and user.region_id:
+        # The region answers for its municipalities: its one task here is the cabinet, and who went quiet.
+        inbox.region = region_inbox(user=user, today=today)
+        return inbox
     if role not in (Role.DIRECTOR, Role.CURATOR, Role.CHAIR, Role.COORDINATOR):
         return inbox
     points = visible_control_points(user)

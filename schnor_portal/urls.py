@@ -15,6 +15,9 @@ urlpatterns = [
     path("results/", include("monitoring.results.urls")),
     path("overview/", include("monitoring.overview.urls")),
     path("indicators/", include("monitoring.indicators.urls")),
+    # The region's cabinet, its municipalities side by side; not under /region/, the region administrator's
+    # «Муниципалитеты», whose menu entry would light up on it as on any page below it.
+    path("cabinet/", include("monitoring.region.urls")),
     path("", include("schools.municipalities.urls")),  # /region/ and /municipality/: setting a municipality up
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),  # public: state of each part, no data (schnor_portal/health.py)

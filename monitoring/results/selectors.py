@@ -74,33 +74,40 @@ def _round(value):
 
 def reference_map(municipality, procedures=None, years=None):
     """{(procedure, subject, grade, year): Reference} for one municipality, in three queries."""
-    entered = ReferenceResult.objects.filter(average_score__isnull=False)
-    school_means = ExamResult.objects.filter(school__municipality=municipality, average_score__isnull=False)
+    return reference_maps([municipality.pk], procedures=procedures, years=years).get(municipality.pk, {})
+
+
+def reference_maps(municipality_ids, procedures=None, years=None):
+    """`reference_map` of several municipalities (the region's cabinet), {municipality: {key: Reference}}:
+    still three queries, each grouped by municipality."""
+    municipality_ids = list(municipality_ids)
+    entered = ReferenceResult.objects.filter(average_score__isnull=False, municipality_id__in=municipality_ids)
+    school_means = ExamResult.objects.filter(school__municipality_id__in=municipality_ids, average_score__isnull=False)
     if procedures:
         entered = entered.filter(procedure__in=procedures)
         school_means = school_means.filter(procedure__in=procedures)
     if years:
         entered = entered.filter(year__in=years)
         school_means = school_means.filter(year__in=years)
+    fields = ("municipality_id", "procedure", "subject", "grade", "year")
     municipal, regional = {}, {}
-    for row in entered.filter(level="municipality", municipality=municipality).values(
-        "procedure", "subject", "grade", "year", "average_score"
-    ):
-        municipal[(row["procedure"], row["subject"], row["grade"], row["year"])] = row["average_score"]
-    for row in entered.filter(level="region", municipality=municipality).values(
-        "procedure", "subject", "grade", "year", "average_score"
-    ):
-        regional[(row["procedure"], row["subject"], row["grade"], row["year"])] = row["average_score"]
+    for level, target in (("municipality", municipal), ("region", regional)):
+        for row in entered.filter(level=level).values(*fields, "average_score"):
+            target[tuple(row[name] for name in fields)] = row["average_score"]
     computed = {
-        (row["procedure"], row["subject"], row["grade"], row["year"]): _round(row["mean"])
-        for row in school_means.values("procedure", "subject", "grade", "year").annotate(mean=Avg("average_score"))
+        (row["school__municipality_id"], row["procedure"], row["subject"], row["grade"], row["year"]): _round(row["mean"])
+        for row in school_means.values("school__municipality_id", "procedure", "subject", "grade", "year").annotate(
+            mean=Avg("average_score")
+        )
     }
     refs = {}
     for key in set(municipal) | set(regional) | set(computed):
+        owner, rest = key[0], key[1:]
         if key in municipal:
-            refs[key] = Reference(municipal[key], False, regional.get(key))
+            reference = Reference(municipal[key], False, regional.get(key))
         else:
-            refs[key] = Reference(computed.get(key), key in computed, regional.get(key))
+            reference = Reference(computed.get(key), key in computed, regional.get(key))
+        refs.setdefault(owner, {})[rest] = reference
     return refs
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Order, OrderAppendix, OrderPoint, ReportFile
+from .models import AppendixApproval, Order, OrderAppendix, OrderPoint, ReportFile
 
 
 def _signed(obj) -> bool:
@@ -67,6 +67,23 @@ class OrderAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and self._signed_now(object_id):
             raise PermissionDenied("Подписанный документ изменить нельзя, в том числе возвратом к прежней версии.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(AppendixApproval)
+class AppendixApprovalAdmin(SimpleHistoryAdmin):
+    """Stamps of appendices; those of a signed order are read-only, as the order is."""
+
+    list_display = ("__str__", "appendix", "position", "date", "date_text")
+    list_select_related = ("appendix", "appendix__order")
+    list_filter = ("word", "appendix__order__municipality")
+    search_fields = ("name", "position_text")
+    raw_id_fields = ("appendix",)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and obj.appendix.order.is_signed) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.appendix.order.is_signed) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReportFile)

@@ -257,6 +257,53 @@ class OrderAppendix(models.Model):
             raise ValidationError({field: message})
 
 
+class AppendixApproval(models.Model):
+    """An approval stamp of one appendix («УТВЕРЖДАЮ», «СОГЛАСОВАНО», «УТВЕРЖДЕН приказом …»).
+
+    An appendix may carry several, as its source document does: printed side by side, the ones that
+    agree on the left and the ones that approve on the right."""
+
+    class Word(models.TextChoices):
+        APPROVE = "approve", "УТВЕРЖДАЮ"
+        AGREE = "agree", "СОГЛАСОВАНО"
+        APPROVED = "approved", "УТВЕРЖДЕН"
+        APPROVED_NEUTER = "approved_n", "УТВЕРЖДЕНО"
+        APPROVED_FEMININE = "approved_f", "УТВЕРЖДЕНА"
+
+    # Printed with a signature line: a person signs these; «УТВЕРЖДЕН приказом …» names a document.
+    SIGNED_WORDS = (Word.APPROVE, Word.AGREE)
+
+    appendix = models.ForeignKey(OrderAppendix, on_delete=models.CASCADE, related_name="approvals", verbose_name="приложение")
+    position = models.PositiveSmallIntegerField("порядок", default=1)
+    word = models.CharField("гриф", max_length=12, choices=Word.choices, default=Word.APPROVE)
+    position_text = models.TextField(
+        "должность", blank=True, help_text="Как в документе, например «Председатель Комитета по образованию» или «приказом Комитета от … № …»."
+    )
+    name = models.CharField("И.О. Фамилия", max_length=200, blank=True)
+    date = models.DateField("дата", null=True, blank=True)
+    date_text = models.CharField(
+        "дата (как написано)", max_length=100, blank=True, help_text="Если дата не читается как дата: «__» ________ 2025 г."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "гриф приложения"
+        verbose_name_plural = "грифы приложения"
+        ordering = ["appendix", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_word_display()} {self.name}".strip()
+
+    @property
+    def is_signed_stamp(self):
+        return self.word in self.SIGNED_WORDS
+
+    @property
+    def side(self):
+        """«left» for СОГЛАСОВАНО, «right» for the approving stamps, as Russian documents place them."""
+        return "left" if self.word == self.Word.AGREE else "right"
+
+
 class ReportFile(models.Model):
     """A PDF report rendered in the background for one user; the page polls it until it is ready."""
 

@@ -22,7 +22,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 from weasyprint import HTML  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
-from schnor_portal.dates import format_date  # noqa: E402
+from schnor_portal.dates import format_date, format_date_long  # noqa: E402
 
 from .selectors import order_print_context  # noqa: E402
 from .verification_codes import group_code  # noqa: E402
@@ -34,6 +34,10 @@ PRINT_BASE_URL = "https://print.invalid/"
 PRINT_STATIC_URL = PRINT_BASE_URL + "static/"
 PRINT_CSS_URL = PRINT_STATIC_URL + "reports/print.css"
 FALLBACK_SITE_URL = "http://127.0.0.1:8000"
+# A signed order is kept as a record: PDF/A-3b («b»: its look is preserved; fonts embedded, sRGB
+# output intent, XMP metadata), which WeasyPrint 70 writes itself. Drafts print the same way, so
+# that what the chair reads before signing is laid out exactly as what is stored.
+ORDER_PDF_VARIANT = "pdf/a-3b"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -60,8 +64,9 @@ def print_context(context: dict) -> dict:
     return {**context, "print_css": PRINT_CSS_URL}
 
 
-def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    return HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(**options)
 
 
 def qr_svg(data: str) -> str:
@@ -95,8 +100,38 @@ class Verification:
         return f"{order.get_kind_display()} от {format_date(order.date)} № {order.number}"
 
 
+def order_pdf_title(order) -> str:
+    """The document's title in its metadata: «Приказ от 4 апреля 2023 г. № 87 «Об утверждении …»»."""
+    requisites = order.get_kind_display()
+    if order.date:
+        requisites += f" от {format_date_long(order.date)}"
+    requisites += f" № {order.number}" if order.number else " (проект)"
+    title = " ".join(order.title.split())
+    return f"{requisites} «{title.strip('«»')}»" if title else requisites
+
+
+def order_pdf_meta(order) -> list[tuple[str, str]]:
+    """What WeasyPrint writes into the PDF's metadata (Info and XMP) from <meta name=…>:
+    the issuing authority as author, the title as subject, the number and date as keywords (each
+    its own keyword, so an archive can search by them) and the order's date as its creation date."""
+    authority = " ".join(line.strip() for line in order.header.splitlines() if line.strip())
+    keywords = [order.get_kind_display()]
+    if order.number:
+        keywords.append(f"номер {order.number}")
+    if order.date:
+        keywords.append(f"дата {format_date(order.date)}")
+    keywords.append(order.municipality.name)
+    meta = [("author", authority), ("description", " ".join(order.title.split())), ("keywords", ", ".join(keywords))]
+    if order.date:
+        meta.append(("dcterms.created", order.date.isoformat()))
+    meta.append(("generator", "Портал ШНОР"))
+    return [(name, value) for name, value in meta if value]
+
+
 def order_html(order, *, verification: Verification | None = None) -> str:
     context = order_print_context(order)
+    context["pdf_title"] = order_pdf_title(order)
+    context["pdf_meta"] = order_pdf_meta(order)
     context["verification"] = verification
     if verification:
         context["verification_line"] = verification.line(order)
@@ -105,7 +140,7 @@ def order_html(order, *, verification: Verification | None = None) -> str:
 
 
 def render_order_pdf(order, *, verification: Verification | None = None) -> bytes:
-    return html_to_pdf(order_html(order, verification=verification))
+    return html_to_pdf(order_html(order, verification=verification), pdf_variant=ORDER_PDF_VARIANT)
 
 
 def render_report_pdf(template: str, context: dict) -> bytes:

@@ -6,17 +6,18 @@ import json
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from clusters.models import ClusterMembership
 from monitoring.models import ControlPoint
+from roadmaps.layout import NUMBER, cell_text, header_rows, printed_columns
 from roadmaps.models import Plan, WorkingGroupMember
-from roadmaps.selectors import plan_has_executors, plan_table
+from roadmaps.selectors import plan_table
 from schnor_portal.dates import format_date, format_date_long
 from schools.access import visible_control_points, visible_orders
 from schools.models import SchoolListEntry
 
-from .models import OPERATIVE_WORD, Order, OrderAppendix, OrderPoint
+from .models import OPERATIVE_WORD, AppendixApproval, Order, OrderAppendix, OrderPoint
 from .verification_codes import group_code, normalise_code
 
 BLANK_DATE = "__________"
@@ -61,15 +62,36 @@ def appendix_heading(order: Order, appendix: OrderAppendix) -> list[str]:
 
 
 @dataclass
+class PrintedStamp:
+    """One approval stamp as printed: the word, the position lines, the signature and the date."""
+
+    word: str
+    lines: list[str]
+    name: str = ""
+    date_line: str = ""
+    signed: bool = True  # a signature line before the name («УТВЕРЖДАЮ», «СОГЛАСОВАНО»)
+
+    @property
+    def signature_line(self) -> str:
+        if self.signed:
+            return f"____________ {self.name}".rstrip()
+        return self.name
+
+
+@dataclass
 class PrintedAppendix:
     appendix: OrderAppendix
     heading: list[str]
     title: str
     landscape: bool = False
-    approval: bool = False
+    approval: bool = False  # the order's single legacy stamp, printed when the appendix has none of its own
+    stamps_left: list = field(default_factory=list)
+    stamps_right: list = field(default_factory=list)
     plan: Plan | None = None
     rows: list = field(default_factory=list)
-    show_executors: bool = False
+    columns: list = field(default_factory=list)
+    head: list = field(default_factory=list)
+    widths: list = field(default_factory=list)
     passport: list = field(default_factory=list)
     background: list = field(default_factory=list)
     outcomes: list = field(default_factory=list)
@@ -80,6 +102,10 @@ class PrintedAppendix:
     clusters: list = field(default_factory=list)
     schools: list = field(default_factory=list)
     paragraphs: list = field(default_factory=list)
+
+    @property
+    def stamps(self):
+        return self.stamps_left + self.stamps_right
 
 
 PASSPORT_LABELS = [
@@ -124,14 +150,94 @@ def _section_label(section):
     return "", section.title
 
 
+# The plan table's width on a landscape A4 page between the print CSS's margins (297 − 30 − 15 mm):
+# column widths are computed in millimetres against it and handed to the template as percentages.
+PLAN_TABLE_MM = 252.0
+# Widths of 12 pt Liberation Serif glyphs, roughly: a digit is half an em, a point or a comma a
+# quarter; a letter, on average, a little more than a digit. Plus the cell's padding and border.
+DIGIT_MM, STOP_MM, CHAR_MM, CELL_PADDING_MM = 2.12, 1.06, 2.3, 3.5
+BOLD = 1.1
+# A column need not fit a longer unbreakable word than this: hyphenation takes over.
+LONGEST_WORD_MM = 45.0
+# How much room a column's text deserves relative to its length: content reads best wide, a level
+# column («Регион», «ОО») holds short names.
+COLUMN_WEIGHT = {"content": 1.15, "deadline": 0.8, "result": 1.0, "executors": 0.9}
+LEVEL_WEIGHT = 0.7
+
+
+def _word_mm(word: str) -> float:
+    return sum(DIGIT_MM if ch.isdigit() else STOP_MM if ch in ".,:;" else CHAR_MM for ch in word)
+
+
+def _longest_word_mm(texts) -> float:
+    """The widest unbreakable run: «01.09.2025-30.09.2025» is one (no line break between a hyphen
+    and a digit), so a deadline column that holds it must be at least as wide."""
+    return min(max((_word_mm(word) for text in texts for word in str(text).split()), default=0.0), LONGEST_WORD_MM)
+
+
+def column_widths(columns, activities, section_numbers=(), total_mm: float = PLAN_TABLE_MM) -> list[str]:
+    """Widths for any column set, from what the columns hold: «37.5%» per column.
+
+    The number column is as wide as the longest number; every other column gets a share of the
+    rest by its average text length to the power ¾ (row height goes with length over width: a
+    longer text needs more room, though a little less than in proportion, so short columns stay readable),
+    never less than its heading's longest word or, for a deadline, its longest word («Ежеквартально»).
+    """
+    activities = list(activities)
+    numbers = [a.number for a in activities] + list(section_numbers)
+    number_mm = min(max(12.0, CELL_PADDING_MM + _longest_word_mm(numbers)), 26.0)
+    mm: dict[int, float] = {}
+    minimum: dict[int, float] = {}
+    weight: dict[int, float] = {}
+    for index, column in enumerate(columns):
+        if column.key == NUMBER:
+            # «№ п/п» on one line, as documents print it; bold glyphs run about a tenth wider.
+            mm[index] = min(max(number_mm, CELL_PADDING_MM + BOLD * _word_mm(column.heading)), 26.0)
+            continue
+        texts = [cell_text(a, column) for a in activities]
+        filled = [t for t in texts if t.strip()] or [column.heading]
+        average = sum(min(len(t), 600) for t in filled) / len(filled)
+        factor = LEVEL_WEIGHT if column.level else COLUMN_WEIGHT.get(column.key, 1.0)
+        weight[index] = factor * max(average, 16) ** 0.75
+        words = [column.heading] + (texts if column.key == "deadline" else [])
+        minimum[index] = CELL_PADDING_MM + BOLD * _longest_word_mm(words)
+    rest = max(total_mm - sum(mm.values()), 0.0)
+    # Columns that would fall below their minimum get it; the others share what remains, again.
+    pinned: dict[int, float] = {}
+    while True:
+        free = {i: w for i, w in weight.items() if i not in pinned}
+        room = rest - sum(pinned.values())
+        total_weight = sum(free.values()) or 1.0
+        short = {i: minimum[i] for i, w in free.items() if room * w / total_weight < minimum[i]}
+        if not short or len(short) == len(free):
+            for i, w in free.items():
+                mm[i] = max(room * w / total_weight, 0.0)
+            break
+        pinned.update(short)
+    mm.update(pinned)
+    total = sum(mm.values()) or 1.0
+    return [f"{100 * mm[i] / total:.2f}%" for i in range(len(columns))]
+
+
 def _printed_plan(printed: PrintedAppendix, plan: Plan):
     rows = [row for row in plan_table(plan=plan) if row["kind"] != "add"]
+    activities = [row["activity"] for row in rows if row["kind"] == "activity"]
+    # Level columns read each activity's executors: one query for all of them, not one per row.
+    prefetch_related_objects(activities, "executor_set")
+    columns = printed_columns(plan, activities)
     for row in rows:
         if row["kind"] == "section":
-            row["number"], row["title"] = _section_label(row["section"])
+            section = row["section"]
+            row["number"], row["title"] = _section_label(section)
+            row["tasks"] = _lines(section.tasks)
+            row["indicators"] = _lines(section.indicators)
+        else:
+            row["cells"] = [cell_text(row["activity"], column) for column in columns]
     printed.plan = plan
     printed.rows = rows
-    printed.show_executors = plan_has_executors(rows)
+    printed.columns = columns
+    printed.head = header_rows(columns)
+    printed.widths = column_widths(columns, activities, [row["number"] for row in rows if row["kind"] == "section"])
     printed.passport = _plan_passport(plan)
     printed.background = _lines(plan.background)
     printed.outcomes = list(plan.outcomes.order_by("position"))
@@ -143,19 +249,58 @@ def _printed_plan(printed: PrintedAppendix, plan: Plan):
         printed.title = plan.title
 
 
+BLANK_STAMP_DATE = "«___» ____________ 20___ г."
+
+
+def printed_stamp(approval: AppendixApproval) -> PrintedStamp:
+    """The stamp as the document prints it. A person's stamp («УТВЕРЖДАЮ», «СОГЛАСОВАНО») has a
+    signature line and a date line, blank to be filled in by hand when no date is known; «УТВЕРЖДЕН
+    приказом … от …» usually carries its date in its text, so the date is added only when it is not."""
+    signed = approval.is_signed_stamp
+    lines = _lines(approval.position_text)
+    date_line = format_date_long(approval.date) if approval.date else approval.date_text.strip()
+    if not signed and date_line:
+        text = approval.position_text
+        if approval.date and (format_date(approval.date) in text or date_line in text):
+            date_line = ""
+        elif approval.date_text and approval.date_text.strip() in text:
+            date_line = ""
+        elif approval.date:
+            date_line = f"от {date_line}"
+    if signed and not date_line:
+        date_line = BLANK_STAMP_DATE
+    return PrintedStamp(
+        word=approval.get_word_display(), lines=lines, name=approval.name.strip(), date_line=date_line, signed=signed
+    )
+
+
 def _member_line(member: WorkingGroupMember, last: bool) -> str:
     text = f"{member.person.short_name}, {member.post.strip().rstrip(';.')}"
     return text + ("." if last else ";")
 
 
 def printed_appendices(order: Order) -> list[PrintedAppendix]:
-    appendices = order.appendices.select_related("plan", "working_group", "school_list").order_by("position")
+    appendices = (
+        order.appendices.select_related("plan", "working_group", "school_list")
+        .prefetch_related(Prefetch("approvals", queryset=AppendixApproval.objects.order_by("position", "pk")))
+        .order_by("position")
+    )
+    appendices = list(appendices)
+    # An imported order keeps its first stamp in the order's single stamp too (Order.approval_*):
+    # when that stamp stands on an appendix already, it is not printed a second time elsewhere.
+    stamped = {(a.get_word_display(), a.name.strip()) for appendix in appendices for a in appendix.approvals.all()}
+    legacy = bool(order.approval_kind) and (order.get_approval_kind_display(), order.approval_name.strip()) not in stamped
     result = []
     for appendix in appendices:
         printed = PrintedAppendix(appendix=appendix, heading=appendix_heading(order, appendix), title=appendix.title)
+        for approval in appendix.approvals.all():
+            stamp = printed_stamp(approval)
+            (printed.stamps_left if approval.side == "left" else printed.stamps_right).append(stamp)
         if appendix.kind == OrderAppendix.Kind.PLAN and appendix.plan:
             _printed_plan(printed, appendix.plan)
-            printed.approval = bool(order.approval_kind)
+            # The order's single stamp predates stamps per appendix: it prints where it always did,
+            # unless the appendix carries stamps of its own.
+            printed.approval = legacy and not printed.stamps
         elif appendix.kind == OrderAppendix.Kind.WORKING_GROUP and appendix.working_group:
             members = list(
                 appendix.working_group.members.select_related("person").order_by("position")
@@ -201,13 +346,21 @@ def order_print_context(order: Order) -> dict:
 
 
 def _appendix_canonical(printed: PrintedAppendix) -> dict:
+    # What was added later (executors per level, sections' tasks and indicators, stamps) enters the
+    # content only when present, so that the content hash of orders signed before stays the same.
+    levels = [c for c in printed.columns if c.level]
     lines = []
     for row in printed.rows:
         if row["kind"] == "section":
             lines.append(["section", row["number"], row["title"]])
+            if row.get("tasks") or row.get("indicators"):
+                lines.append(["section_goals", row.get("tasks", []), row.get("indicators", [])])
         else:
             a = row["activity"]
-            lines.append(["activity", a.number, a.content, a.deadline_text, a.executors_text, a.expected_result])
+            line = ["activity", a.number, a.content, a.deadline_text, a.executors_text, a.expected_result]
+            if levels:
+                line.append([[c.key, cell_text(a, c)] for c in levels])
+            lines.append(line)
     lines += [["passport", r["label"], r["value"]] for r in printed.passport]
     lines += [["outcome", o.result, o.effect] for o in printed.outcomes]
     lines += [["risk", r.risk, r.mitigation] for r in printed.risks]
@@ -219,7 +372,10 @@ def _appendix_canonical(printed: PrintedAppendix) -> dict:
     lines += [["text", p] for p in printed.paragraphs]
     if printed.background:
         lines.append(["background", printed.background])
-    return {"heading": printed.heading, "title": printed.title, "kind": printed.appendix.kind, "lines": lines}
+    content = {"heading": printed.heading, "title": printed.title, "kind": printed.appendix.kind, "lines": lines}
+    if printed.stamps:
+        content["stamps"] = [[s.word, s.lines, s.name, s.date_line] for s in printed.stamps]
+    return content
 
 
 def order_canonical_content(order: Order) -> dict:

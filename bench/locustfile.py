@@ -1,10 +1,12 @@
 """What the portal's people do every day, for locust (headless, started by bench/run.py).
 
-Twenty logged-in users: six coordinators and two chairs read the dashboard, the filtered register
-(and its last page), a plan and school cards; four curators work through their review queue and
-accept reports; eight directors open «Моя школа» and save a report (now and then sending it to
-the curator). Forms are posted as the pages post them: htmx headers, the CSRF token, the version
-the page was built from. With BENCH_REGION=1 the region's viewer replaces one coordinator.
+BENCH_USERS logged-in users in the role mix of a region (bench/mix.py: per municipality one
+coordinator, one chair, one curator and three directors, and the region's viewer; 20 users are
+3 + 3 + 3 + 10 + 1). Coordinators and chairs read the dashboard, the filtered register (and its
+last page), a plan and school cards; curators work through their review queue and accept reports;
+directors open «Моя школа» and save a report (now and then sending it to the curator); the
+region's viewer reads the region's dashboard, register and cabinet. Forms are posted as the pages
+post them: htmx headers, the CSRF token, the version the page was built from.
 
 Which accounts and pages to use comes from the JSON that run.py writes (BENCH_TARGETS); request
 names are the keys of the figures (`dashboard`, `register`, `plan_page`, …).
@@ -18,15 +20,19 @@ import re
 
 import gevent
 from locust import FastHttpUser, between, events, task
+from locust.exception import StopUser
+from mix import role_mix
 
 TARGETS = json.loads(open(os.environ["BENCH_TARGETS"], encoding="utf-8").read())
 # Seconds a user spends on a page before the next action (BENCH_WAIT="min,max"): reading the
 # dashboard, choosing a filter, typing a report. 3–8 s is already busier than people at work;
 # "1,3" is the stress profile of bench/README.md.
 WAIT = tuple(float(x) for x in os.environ.get("BENCH_WAIT", "3,8").split(","))
-# The region's viewer (BENCH_REGION=1) reads 1.2 million points at once: not one of the daily tasks
-# the issue lists, measured apart (bench/README.md); it takes the place of one coordinator.
-REGION = os.environ.get("BENCH_REGION") == "1"
+# The region's viewer reads 1.2 million points at once; one of the users unless BENCH_REGION=0.
+REGION = os.environ.get("BENCH_REGION", "1") != "0"
+MIX = role_mix(int(os.environ.get("BENCH_USERS", "20")), region=REGION)
+# Where the number of users that logged in and ran is written at the end (run.py reports it).
+USERS_FILE = os.environ.get("BENCH_USERS_FILE")
 # Seconds of load after the last login before the figures start (BENCH_WARMUP): the first request
 # of each page in each worker builds what later ones reuse (a database connection, the cached
 # counts, PostgreSQL's plans and pages), as happens once after a deploy, not every day.
@@ -43,7 +49,7 @@ SELECTED_STATUS = re.compile(r'<select name="status"[^>]*>.*?<option value="(\w+
 ACCEPT_FORM = re.compile(r'<form method="post" action="(/[^"]+/accept/)".*?name="version" value="(\d+)"', re.S)
 
 _accounts = {role: itertools.cycle(TARGETS[role]) for role in ("coordinators", "chairs", "curators", "directors", "region")}
-_logged_in = {"count": 0}
+_logged_in = {"count": 0, "failed": 0}
 
 REGISTER_FILTERS = (
     "",
@@ -69,22 +75,27 @@ class PortalUser(FastHttpUser):
     def on_start(self):
         self.account = next(_accounts[self.role])
         page = self.client.get(URLS["login"], name="login_page")
-        token = CSRF_INPUT.search(page.text).group(1)
-        with self.client.post(
-            URLS["login"],
-            data={"username": self.account["username"], "password": PASSWORD, "csrfmiddlewaretoken": token},
-            name="login",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"вход не удался: {response.status_code}")
-                return
-        _logged_in["count"] += 1
-        # Hashing twenty passwords is a burst of CPU no page pays for every day: the figures start
-        # once everyone is in, after the warm-up.
-        if _logged_in["count"] == self.environment.parsed_options.bench_users:
+        token = CSRF_INPUT.search(page.text or "")
+        failed = token is None
+        if not failed:
+            with self.client.post(
+                URLS["login"],
+                data={"username": self.account["username"], "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+                name="login",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                failed = response.status_code != 302
+                if failed:
+                    response.failure(f"вход не удался: {response.status_code}")
+        _logged_in["failed" if failed else "count"] += 1
+        # Hashing the users' passwords is a burst of CPU no page pays for every day: the figures start
+        # once everyone is in (or has failed to), after the warm-up.
+        if _logged_in["count"] + _logged_in["failed"] == self.environment.parsed_options.bench_users:
             gevent.spawn_later(WARMUP, self.environment.runner.stats.reset_all)
+        if failed:
+            # A user who could not log in does not run: `users` of the JSON line counts those who did.
+            raise StopUser()
 
     def csrf(self):
         return next(cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken")
@@ -123,7 +134,8 @@ class PortalUser(FastHttpUser):
 
 class Coordinator(PortalUser):
     role = "coordinators"
-    fixed_count = 5 if REGION else 6
+    abstract = MIX[role] == 0
+    fixed_count = MIX[role]
 
     @task(3)
     def dashboard(self):
@@ -144,7 +156,8 @@ class Coordinator(PortalUser):
 
 class Chair(PortalUser):
     role = "chairs"
-    fixed_count = 2
+    abstract = MIX[role] == 0
+    fixed_count = MIX[role]
 
     @task(3)
     def dashboard(self):
@@ -165,7 +178,8 @@ class Chair(PortalUser):
 
 class Curator(PortalUser):
     role = "curators"
-    fixed_count = 4
+    abstract = MIX[role] == 0
+    fixed_count = MIX[role]
 
     @task(3)
     def review_queue(self):
@@ -192,7 +206,8 @@ class Curator(PortalUser):
 
 class Director(PortalUser):
     role = "directors"
-    fixed_count = 8
+    abstract = MIX[role] == 0
+    fixed_count = MIX[role]
 
     @task(3)
     def my_school(self):
@@ -233,9 +248,9 @@ class Director(PortalUser):
 
 
 class RegionViewer(PortalUser):
-    abstract = not REGION
     role = "region"
-    fixed_count = 1
+    abstract = MIX[role] == 0
+    fixed_count = MIX[role]
 
     @task(1)
     def dashboard(self):
@@ -244,3 +259,18 @@ class RegionViewer(PortalUser):
     @task(1)
     def filtered_register(self):
         self.register("region_register")
+
+    @task(1)
+    def cabinet(self):
+        # The region's cabinet, where the checkout has one (run.py leaves its URL out otherwise).
+        if URLS.get("region_cabinet"):
+            self.page(URLS["region_cabinet"], "region_cabinet")
+        else:
+            self.dashboard()
+
+
+@events.test_stop.add_listener
+def _write_users(environment, **kwargs):
+    if USERS_FILE:
+        with open(USERS_FILE, "w", encoding="utf-8") as fh:
+            json.dump({"mix": MIX, "logged_in": _logged_in["count"], "login_failed": _logged_in["failed"]}, fh)

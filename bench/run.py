@@ -2,14 +2,14 @@
 
 Steps: the bench database (created and migrated if missing, seeded once with seed_scale up to a
 million control points), collectstatic, gunicorn (bench/gunicorn.conf.py, DEBUG=0), locust
-headless with 20 users (bench/locustfile.py), then the PDF, import and deadline timings in this
+headless with BENCH_USERS users in a region's role mix (bench/locustfile.py, bench/mix.py), then the PDF, import and deadline timings in this
 process. Writes bench/results/latest.json; the last line on stdout is the JSON line of figures.
 
 Environment: BENCH_DB (schnor_bench), BENCH_PORT (8765), BENCH_DURATION seconds of load (300)
 measured after BENCH_WARMUP seconds (30),
-BENCH_USERS (20), BENCH_WAIT (think time, "3,8" seconds), BENCH_REGION (1: the region's viewer
-among the users), BENCH_WORKERS (2 per core),
-BENCH_REDIS_URL (redis://127.0.0.1:6379/9),
+BENCH_USERS (20), BENCH_WAIT (think time, "3,8" seconds), BENCH_REGION (0: no region's viewer
+among the users; by default it is one of them), BENCH_WORKERS (2 per core),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/9), BENCH_SPAWN_RATE (users started per second, 2 per core),
 BENCH_APP_DIR (the checkout gunicorn serves; by default this one — another one, e.g. an export of
 an earlier commit, gives the «before» figure of a change under the same load).
 """
@@ -29,11 +29,19 @@ RESULTS = ROOT / "bench" / "results"
 VENV_BIN = Path(sys.executable).parent
 MIN_POINTS = 1_000_000
 
+# The region's cabinet (another page of the region's viewer); its p95 is null where the checkout has none.
+REGION_CABINET = "region:cabinet"
+
 DB_NAME = os.environ.get("BENCH_DB", "schnor_bench")
 PORT = os.environ.get("BENCH_PORT", "8765")
 DURATION = int(os.environ.get("BENCH_DURATION", "300"))
 USERS = int(os.environ.get("BENCH_USERS", "20"))
+REGION = os.environ.get("BENCH_REGION", "1") != "0"
 WARMUP = int(os.environ.get("BENCH_WARMUP", "30"))
+# Users started per second (BENCH_SPAWN_RATE): each login hashes a password (PBKDF2, about half a
+# second of a core), so logins come no faster than the server's cores hash them — two per core;
+# at ten a second 150 logins queued up behind four workers past locust's 60 s timeout.
+SPAWN_RATE = float(os.environ.get("BENCH_SPAWN_RATE") or 2 * os.cpu_count())
 PG = "postgres://postgres@127.0.0.1:5432/"
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
 
@@ -102,43 +110,72 @@ def ensure_seed():
 
 
 def write_targets(path: Path):
-    """Accounts and pages for locust: the first municipalities' people and their own pages."""
-    from django.urls import reverse
+    """Accounts and pages for locust: the people of as many municipalities as the role mix needs.
 
-    from accounts.models import Role, User
+    A team per municipality (bench/mix.py): its coordinator, its chair, its busiest curator and
+    directors spread over its schools, municipalities m01, m02, … in order; past the seeded 40
+    municipalities locust's users share accounts (locustfile cycles through them).
+    """
+    from django.urls import NoReverseMatch, reverse
+
+    from accounts.models import Role
+    from mix import municipalities_needed, role_mix
     from roadmaps.models import Plan
     from schnor_portal.scale.guard import seed_users
     from schools.access import visible_schools
 
+    plans = {}
+
     def plan_url(user):
-        plan = Plan.objects.filter(municipality_id=user.municipality_id, status=Plan.Status.APPROVED).first()
-        return reverse("roadmaps:plan_detail", args=[plan.pk])
+        if user.municipality_id not in plans:
+            plan = Plan.objects.filter(municipality_id=user.municipality_id, status=Plan.Status.APPROVED).first()
+            plans[user.municipality_id] = reverse("roadmaps:plan_detail", args=[plan.pk])
+        return plans[user.municipality_id]
 
     def school_pages(user):
         ids = list(visible_schools(user).order_by("pk").values_list("pk", flat=True))
         return {"school_ids": ids, "schools": [reverse("schools:school_detail", args=[pk]) for pk in ids]}
 
-    users = seed_users().select_related("school").order_by("username")
+    mix = role_mix(USERS, region=REGION)
+    users = list(seed_users().select_related("school").order_by("username"))
+    municipality_ids = sorted({u.municipality_id for u in users if u.municipality_id})
+    chosen = set(municipality_ids[: max(1, municipalities_needed(mix))])
     by_role = {role: [u for u in users if u.role == role] for role in Role.values}
+
+    def of_chosen(role, count):
+        """Accounts of the chosen municipalities first, then any others, `count` at most."""
+        ordered = [u for u in by_role[role] if u.municipality_id in chosen] + [
+            u for u in by_role[role] if u.municipality_id not in chosen
+        ]
+        return ordered[: max(count, 1)]
+
+    # Directors: round-robin over the chosen municipalities, schools spread over each list.
+    directors_by_municipality = {}
+    for user in by_role[Role.DIRECTOR]:
+        directors_by_municipality.setdefault(user.municipality_id, []).append(user)
+    spread = [group[::7] for mid, group in sorted(directors_by_municipality.items()) if mid in chosen]
+    directors = [group[i] for i in range(max(map(len, spread), default=0)) for group in spread if i < len(group)]
     targets = {
         "password": os.environ.get("BENCH_PASSWORD", "scale-demo"),
+        "mix": mix,
         "urls": {
             "login": reverse("accounts:login"),
             "dashboard": reverse("monitoring:dashboard"),
             "register": reverse("monitoring:register"),
             "my_school": reverse("monitoring:my_school"),
             "curator_home": reverse("monitoring:curator_home"),
+            "region_cabinet": _optional_url(REGION_CABINET, NoReverseMatch),
         },
         "coordinators": [
-            {"username": u.username, "plan": plan_url(u), **school_pages(u)} for u in by_role[Role.COORDINATOR][:6]
+            {"username": u.username, "plan": plan_url(u), **school_pages(u)} for u in of_chosen(Role.COORDINATOR, mix["coordinators"])
         ],
-        "chairs": [{"username": u.username, "plan": plan_url(u), **school_pages(u)} for u in by_role[Role.CHAIR][6:8]],
-        # The curators with the longest queues: each run accepts some of them, and a run after many
-        # others still finds reports to accept.
-        "curators": [{"username": u.username, **school_pages(u)} for u in _busiest_curators(by_role[Role.CURATOR], 4)],
+        "chairs": [{"username": u.username, "plan": plan_url(u), **school_pages(u)} for u in of_chosen(Role.CHAIR, mix["chairs"])],
+        # The busiest curator of each municipality: each run accepts some of the reports in their
+        # queues, and a run after many others still finds reports to accept.
+        "curators": [{"username": u.username, **school_pages(u)} for u in _busiest_curators(by_role[Role.CURATOR], chosen, mix["curators"])],
         "directors": [
             {"username": u.username, "plan": plan_url(u), "school": reverse("schools:school_detail", args=[u.school_id])}
-            for u in by_role[Role.DIRECTOR][::37][:8]
+            for u in directors[: max(mix["directors"], 1)]
         ],
         "region": [{"username": u.username} for u in by_role[Role.REGION][:1]],
     }
@@ -146,14 +183,33 @@ def write_targets(path: Path):
     return targets
 
 
-def _busiest_curators(curators, n):
+def _optional_url(name, missing):
+    from django.urls import reverse
+
+    try:
+        return reverse(name)
+    except missing:
+        return None
+
+
+def _busiest_curators(curators, municipalities, n):
+    """The curator with the longest queue in each chosen municipality, then the next ones."""
     from monitoring.models import ControlPoint
     from schools.access import curator_school_ids
 
     def queue(user):
         return ControlPoint.objects.filter(status=ControlPoint.Status.SUBMITTED, school__in=curator_school_ids(user)).count()
 
-    return sorted(curators, key=lambda u: (-queue(u), u.username))[:n]
+    ranked = sorted(
+        (u for u in curators if u.municipality_id in municipalities), key=lambda u: (-queue(u), u.username)
+    )
+    first, seen = [], set()
+    for user in ranked:
+        if user.municipality_id not in seen:
+            seen.add(user.municipality_id)
+            first.append(user)
+    rest = [u for u in ranked if u not in first] + [u for u in curators if u.municipality_id not in municipalities]
+    return (first + rest)[: max(n, 1)]
 
 
 def collectstatic():
@@ -196,13 +252,23 @@ def run_locust(targets_path: Path, csv_prefix: Path, log, server) -> dict:
     """Run the load; returns what the cores did meanwhile (bench/machine_load.py)."""
     from machine_load import LoadSampler
 
-    env = {**os.environ, "BENCH_TARGETS": str(targets_path), "BENCH_WARMUP": str(WARMUP)}
+    env = {
+        **os.environ,
+        "BENCH_TARGETS": str(targets_path),
+        "BENCH_WARMUP": str(WARMUP),
+        "BENCH_USERS": str(USERS),
+        "BENCH_REGION": "1" if REGION else "0",
+        "BENCH_USERS_FILE": str(RESULTS / "users.json"),
+    }
     command = [
         str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-        "--users", str(USERS), "--spawn-rate", "10", "--run-time", f"{DURATION + WARMUP}s",
+        # The figures start WARMUP seconds after the last login: the run lasts the logins longer.
+        "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
+        "--run-time", f"{DURATION + WARMUP + int(USERS / SPAWN_RATE) + 1}s",
         "--host", f"http://127.0.0.1:{PORT}", "--csv", str(csv_prefix), "--csv-full-history", "--only-summary",
         "--bench-users", str(USERS), "--stop-timeout", "10",
     ]
+    (RESULTS / "users.json").unlink(missing_ok=True)
     locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     sampler = LoadSampler([server.pid, locust.pid], PG + DB_NAME, DB_NAME)
     sampler.start()
@@ -216,7 +282,7 @@ def run_locust(targets_path: Path, csv_prefix: Path, log, server) -> dict:
 
 def main():
     sys.path.insert(0, str(ROOT / "bench"))
-    from figures import error_rate, missed_targets, p95_figures, read_failures, read_stats
+    from figures import error_rate, missed_targets, p95_figures, read_failures, read_stats, users_that_ran
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     ensure_database()
@@ -241,14 +307,18 @@ def main():
         say(f"gunicorn на порту {PORT}")
         server = start_gunicorn(gunicorn_log)
         try:
-            say(f"locust: {USERS} пользователей, {DURATION} с")
+            say(f"locust: {USERS} пользователей ({targets['mix']}), {DURATION} с")
             load = run_locust(targets_path, csv_prefix, locust_log, server)
         finally:
             stop(server)
     load_after = os.getloadavg()
     stats = read_stats(csv_prefix)
+    users_ran = users_that_ran(RESULTS / "users.json")
 
     say("печать приказа, импорт .docx, разбор сроков")
+    # The pages rendered in this process read the manifest of the checkout as it is now: a template
+    # changed during the minutes of load (a working tree being edited) may name a new static file.
+    collectstatic()
     coordinator = User.objects.get(username=targets["coordinators"][0]["username"])
     pdf_seconds, pdf_pages = order_pdf_seconds(coordinator.municipality)
     import_seconds, import_rows = import_preview_seconds(coordinator)
@@ -256,7 +326,7 @@ def main():
 
     line = {
         "control_points": points,
-        "users": USERS,
+        "users": users_ran["logged_in"],
         **p95_figures(stats),
         "error_rate": error_rate(stats),
         "order_pdf_150_rows_s": pdf_seconds,
@@ -265,14 +335,18 @@ def main():
     }
     details = {
         "figures": line,
-        "missed_targets": missed_targets(line),
+        "missed_targets": missed_targets(line, wait=os.environ.get("BENCH_WAIT", "3,8")),
+        "users_requested": USERS,
+        "role_mix": targets["mix"],
+        "login_failed": users_ran["login_failed"],
         "measured_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_after, "during_load": load},
         "gunicorn_workers": int(os.environ.get("BENCH_WORKERS") or 2 * os.cpu_count()),
         "duration_s": DURATION,
         "warmup_s": WARMUP,
+        "spawn_rate": SPAWN_RATE,
         "think_time_s": os.environ.get("BENCH_WAIT", "3,8"),
-        "region_viewer": os.environ.get("BENCH_REGION") == "1",
+        "region_viewer": REGION,
         "seed_seconds": seed_seconds,
         "requests": stats,
         "failures": read_failures(csv_prefix),

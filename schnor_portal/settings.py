@@ -123,6 +123,31 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # server-side cursor (three round trips for thirty schools), and server-side cursors do not
 # survive a transaction-pooling PgBouncer either.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A streaming read replica (README «Реплика для чтения», schnor_portal/db_router.py): the heavy reads
+# of dashboards, registers, overviews and exports go there; writes, and the reads of a browser that
+# wrote in the last REPLICA_STICKY_SECONDS, stay on the primary; a replica that is down or more than
+# REPLICA_MAX_LAG_SECONDS behind (checked every REPLICA_CHECK_SECONDS) is skipped.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        # A replica that does not answer is skipped after two seconds, not waited for.
+        "OPTIONS": {"connect_timeout": 2},
+        # The tests have one database: the replica's alias reads the test database of "default".
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["schnor_portal.db_router.ReplicaRouter"]
+    # Inside the session middleware: saving the session on every request is not a write of the user's.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "schnor_portal.db_router.ReplicaStickinessMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

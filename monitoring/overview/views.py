@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from monitoring.control.selectors import DUE_SOON_DAYS
 from schnor_portal.dates import format_date
+from schnor_portal.db_router import use_replica
 from schnor_portal.xlsx import xlsx_response
 from schools.access import sees_whole_municipality
 from schools.lists.selectors import municipality_for_user
@@ -35,6 +36,7 @@ def _selector_context(municipality, options, plans, plan):
 
 
 @login_required
+@use_replica
 def municipal(request):
     municipality, options = _municipality(request)
     today = timezone.localdate()
@@ -59,6 +61,7 @@ def municipal(request):
 
 
 @login_required
+@use_replica
 def municipal_export(request):
     """The same figures as the page, for the same municipality, plan and year, one sheet per block."""
     municipality, _ = _municipality(request)
@@ -74,6 +77,7 @@ def municipal_export(request):
 
 
 @login_required
+@use_replica
 def plan_effect(request):
     municipality, options = _municipality(request)
     today = timezone.localdate()

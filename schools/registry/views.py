@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from schnor_portal.dates import format_date, school_year_label
+from schnor_portal.db_router import use_replica
 from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
 from schools.access import can_manage, get_school_for_user, managed_municipality, require_manage, visible_schools
@@ -47,6 +48,7 @@ def _sort_headers(sort):
 
 
 @login_required
+@use_replica
 def school_list(request):
     filterset = school_filter_for_user(user=request.user, filters=request.GET)
     page = TailFastPaginator(filterset.qs, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
@@ -72,6 +74,7 @@ def school_list(request):
 
 
 @login_required
+@use_replica
 def school_export(request):
     schools = school_export_for_user(user=request.user, filters=request.GET)
     sheet = school_list_sheet(schools, with_municipality=_sees_several_municipalities(request.user))

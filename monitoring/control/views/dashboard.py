@@ -22,6 +22,7 @@ from monitoring.control.selectors import (
     register_page,
 )
 from schnor_portal.dates import format_date
+from schnor_portal.db_router import use_replica
 from schnor_portal.filter_notes import filter_note
 from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
@@ -96,6 +97,7 @@ def _periods(today):
 
 
 @login_required
+@use_replica
 def dashboard(request):
     today = timezone.localdate()
     period_from, period_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
@@ -151,6 +153,7 @@ def _sort_headers(current):
 
 
 @login_required
+@use_replica
 def register(request):
     today = timezone.localdate()
     filterset = control_point_filter_for_user(user=request.user, filters=request.GET, today=today)
@@ -172,6 +175,7 @@ def register(request):
 
 
 @login_required
+@use_replica
 def register_export(request):
     """The register as filtered, every page of it, in one sheet."""
     today = timezone.localdate()

@@ -14,6 +14,7 @@ Only users who see whole municipalities share these sums; a curator's or a direc
 counts its own schools directly, uncached.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -25,7 +26,7 @@ from schools.models import School
 
 # A bound on how long sums could outlive a change that left no history record (raw SQL).
 CACHE_SECONDS = 30 * 60
-KEY_VERSION = 2
+KEY_VERSION = 3
 
 
 @dataclass
@@ -85,25 +86,27 @@ def _groups(queryset, counts: dict):
     )
 
 
-def _stamps(municipalities) -> dict:
-    """The stamp of each unit the sums are cached by: a school (its pk) or a municipality's own points."""
+def _stamps(municipalities) -> tuple[dict, dict]:
+    """The stamp of each unit the sums are cached by: a school (its pk) or a municipality's own points;
+    and each unit's municipality."""
     history = ControlPoint.history.model
     of_school = history.objects.filter(school_id=OuterRef("pk")).order_by("-history_id")
     of_municipality = history.objects.filter(municipality_id=OuterRef("pk"), school_id__isnull=True).order_by("-history_id")
-    stamps = {}
-    for units, newest, key in (
-        (School.objects.filter(municipality__in=municipalities), of_school, lambda pk: pk),
-        (municipalities, of_municipality, lambda pk: ("municipality", pk)),
+    stamps, owners = {}, {}
+    for units, newest, key, owner in (
+        (School.objects.filter(municipality__in=municipalities), of_school, lambda pk: pk, "municipality_id"),
+        (municipalities, of_municipality, lambda pk: ("municipality", pk), "pk"),
     ):
         rows = (
             units.order_by()
             .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
-            .values_list("pk", "stamp_id", "stamp_at")
+            .values_list("pk", owner, "stamp_id", "stamp_at")
         )
         # The record's time as well as its id: ids start again in a fresh database (tests), times do not.
-        for pk, stamp_id, stamp_at in rows:
+        for pk, municipality_id, stamp_id, stamp_at in rows:
             stamps[key(pk)] = f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}"
-    return stamps
+            owners[key(pk)] = municipality_id
+    return stamps, owners
 
 
 def _unit(group) -> object:
@@ -126,11 +129,28 @@ def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
             sums.add(group)
         return sums
 
-    stamps = _stamps(visible_municipalities(user))
-    names = {
-        unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamp}" for unit, stamp in stamps.items()
+    stamps, owners = _stamps(visible_municipalities(user))
+    # Two layers: a municipality's sums under the stamps of all its units, then each unit's. A region
+    # reads its forty municipalities' sums instead of merging a thousand schools' on every page;
+    # a report costs the next page one school's count and one municipality's merge.
+    units_of = {}
+    for unit in stamps:
+        units_of.setdefault(owners[unit], []).append(unit)
+    municipal_names = {
+        municipality: "monitoring:dashboard-municipality:{}:{}:{}:{}".format(
+            KEY_VERSION,
+            municipality,
+            cache_key,
+            hashlib.sha256("|".join(f"{_unit_name(u)}={stamps[u]}" for u in sorted(units, key=_unit_name)).encode()).hexdigest(),
+        )
+        for municipality, units in units_of.items()
     }
-    found = cache.get_many(list(names.values()))
+    found_municipal = cache.get_many(list(municipal_names.values()))
+    stale = [unit for m, name in municipal_names.items() if name not in found_municipal for unit in units_of[m]]
+    names = {
+        unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamps[unit]}" for unit in stale
+    }
+    found = cache.get_many(list(names.values())) if names else {}
     missing = [unit for unit, name in names.items() if name not in found]
     fresh = {unit: Sums(keys) for unit in missing}
     if missing:
@@ -139,7 +159,17 @@ def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
         for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
             fresh[_unit(group)].add(group)
         cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
+    by_unit = {unit: found.get(names[unit]) or fresh[unit] for unit in stale}
+    rebuilt = {}
+    for municipality, name in municipal_names.items():
+        if name in found_municipal:
+            continue
+        sums = rebuilt[name] = Sums(keys)
+        for unit in units_of[municipality]:
+            sums.merge(by_unit[unit])
+    if rebuilt:
+        cache.set_many(rebuilt, CACHE_SECONDS)
     total = Sums(keys)
-    for sums in [*found.values(), *fresh.values()]:
+    for sums in [*found_municipal.values(), *rebuilt.values()]:
         total.merge(sums)
     return total

@@ -131,3 +131,31 @@ def test_a_curator_counts_only_their_schools_uncached(cast, client):
     client.force_login(cast.curator)
     totals = _totals(client)
     assert totals["total"] == 1  # school A only: not the municipality's cached sums
+
+
+def test_an_unchanged_municipality_is_read_as_one_cached_sum(coordinator, monkeypatch):
+    """A region's page must not merge every school's sums on each view: an unchanged municipality
+    comes from one cache entry, and a report in one school rebuilds only its municipality."""
+    cast = coordinator
+    dashboard_for_user(user=cast.coordinator, today=timezone.localdate())
+    requested = []
+    real_get_many = dashboard_figures.cache.get_many
+
+    def recording(keys):
+        requested.append(list(keys))
+        return real_get_many(keys)
+
+    monkeypatch.setattr(dashboard_figures.cache, "get_many", recording)
+    dashboard_for_user(user=cast.coordinator, today=timezone.localdate())
+    assert len(requested) == 1 and all(":dashboard-municipality:" in key for key in requested[0])
+
+    requested.clear()
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    totals = dashboard_for_user(user=cast.coordinator, today=timezone.localdate()).totals
+    assert totals["submitted"] == 1
+    municipal, per_unit = requested
+    assert all(":dashboard-municipality:" in key for key in municipal)
+    assert per_unit and all(":dashboard-sums:" in key for key in per_unit)

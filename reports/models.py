@@ -89,6 +89,14 @@ class Order(models.Model):
     # The preview an imported order came from (reports/views/order_import.py): unique, so one
     # preview confirmed twice, in any session, makes one order.
     import_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
+    # Not part of the document's text: what the importer could not read in the uploaded file, kept
+    # so that nothing the file said is lost (issue 18); shown on the order's page only.
+    import_note = models.TextField(
+        "заметка о загрузке из файла",
+        blank=True,
+        editable=False,
+        help_text="Части файла, которые не распознаны при загрузке, и предупреждения — с местом в файле.",
+    )
     history = HistoricalRecords()
 
     class Meta:

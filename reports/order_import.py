@@ -21,10 +21,11 @@ from roadmaps.models import Plan, WorkingGroup, WorkingGroupMember
 from schnor_portal.xlsx import XlsxError, check_zip_upload
 from schools.lists.importer import SchoolIndex, SchoolRef
 from schools.models import Municipality, School
+from schools.registry.importer import parse_kind
 
 from .importers import OrderFileError, ParsedOrder, parse_order
 from .importers import order_text
-from .models import Order, OrderAppendix
+from .models import AppendixApproval, Order, OrderAppendix
 from .selectors import order_defaults
 from .services import order_appendix_save, order_point_save, order_save
 
@@ -37,6 +38,12 @@ PLAN_KINDS = (
     (re.compile(r"программ", re.IGNORECASE), Plan.Kind.SUPPORT_PROGRAMME),
     (re.compile(r"план\s+мероприятий", re.IGNORECASE), Plan.Kind.ACTION_PLAN),
 )
+NEW = "new"  # a choice of the preview: make a new person rather than link an existing one
+STALE_CHOICE = (
+    "Предпросмотр больше не соответствует данным портала: выбранного в нём человека в муниципалитете уже нет. "
+    "Загрузите файл ещё раз."
+)
+URBAN_WORDS = re.compile(r"(\bг\.|\bгород|\bгородск)", re.IGNORECASE)
 
 
 def order_file_parse(*, data: bytes) -> ParsedOrder:
@@ -61,7 +68,38 @@ class OrderImportResult:
     people_created: int = 0
     controlled_points: int = 0
     schools_matched: list[School] = field(default_factory=list)
+    schools_created: list[School] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+APPROVAL_WORDS = {
+    "УТВЕРЖДАЮ": AppendixApproval.Word.APPROVE,
+    "СОГЛАСОВАНО": AppendixApproval.Word.AGREE,
+    "УТВЕРЖДЕН": AppendixApproval.Word.APPROVED,
+    "УТВЕРЖДЕНО": AppendixApproval.Word.APPROVED_NEUTER,
+    "УТВЕРЖДЕНА": AppendixApproval.Word.APPROVED_FEMININE,
+}
+
+
+def _save_approvals(appendix: OrderAppendix, approvals) -> None:
+    """Every stamp the parser read over this appendix, in its order: the print shows them all."""
+    for position, approval in enumerate(approvals, start=1):
+        word = APPROVAL_WORDS.get(approval.word.upper())
+        if word is None:
+            continue
+        try:
+            when = date.fromisoformat(approval.date) if approval.date else None
+        except ValueError:  # a date the parser kept as written
+            when = None
+        AppendixApproval.objects.create(
+            appendix=appendix,
+            position=position,
+            word=word,
+            position_text=approval.position,
+            name=approval.name[:200],
+            date=when,
+            date_text="" if when or not approval.date else approval.date[:100],
+        )
 
 
 def _number(text: str) -> int | None:
@@ -129,6 +167,10 @@ class _People:
     def ensure(self, name: str, position: str) -> Person:
         if (person := self.lookup(name)) is not None:
             return person
+        return self.create(name, position)
+
+    def create(self, name: str, position: str, note: str = "из состава рабочей группы в загруженном приказе") -> Person:
+        """A new person even if one of the same name exists: the coordinator said it is someone else."""
         keys = order_text.name_keys(name)
         words = name.split()
         if keys:
@@ -142,7 +184,7 @@ class _People:
             first_name=first[:100],
             middle_name=middle[:100],
             position=position[:500],
-            note="из состава рабочей группы в загруженном приказе",
+            note=note,
         )
         person.full_clean()
         person.save()
@@ -159,16 +201,79 @@ class OrderAlreadyImported(Exception):
         self.order = order
 
 
-def order_import(*, municipality: Municipality, parsed: ParsedOrder, user=None, token=None) -> OrderImportResult:
+@dataclass
+class ImportChoices:
+    """What the coordinator decided in the web preview, keyed by the place of each thing in the parsed
+    order (the browser never sends names, only these keys and pks, checked again on save).
+
+    responsible: point index → "" (link nobody), NEW, or a Person pk; a point not named keeps its match.
+    members: "appendix index-member index" → NEW or a Person pk; a member not named keeps its match.
+    create_schools: "appendix index-school index" → the locality of the school to add to the register.
+    """
+
+    responsible: dict[int, str] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)
+    create_schools: dict[str, str] = field(default_factory=dict)
+
+
+def _chosen_people(municipality, choices: ImportChoices) -> dict[str, Person]:
+    """The people the preview chose, all still of this municipality, or the preview is stale."""
+    wanted = {v for v in [*choices.responsible.values(), *choices.members.values()] if v and v != NEW}
+    if not all(v.isdigit() for v in wanted):
+        raise ValidationError(STALE_CHOICE)
+    found = {str(p.pk): p for p in Person.objects.filter(municipality=municipality, pk__in=[int(v) for v in wanted])}
+    if len(found) != len(wanted):
+        raise ValidationError(STALE_CHOICE)
+    return found
+
+
+def school_locality_guess(name: str) -> str:
+    """What the preview proposes for a school to create: urban when its name names a town."""
+    return School.Locality.URBAN if URBAN_WORDS.search(name) else School.Locality.RURAL
+
+
+def _school_create(municipality, name: str, locality: str) -> School:
+    if locality not in School.Locality.values:
+        raise ValidationError(f"Для школы «{name}» не выбрана местность: загрузите файл ещё раз.")
+    short_name = name.strip()[:200]
+    # Added since the preview (by hand, or by another import): link it rather than fail on the unique name.
+    existing = School.objects.filter(municipality=municipality, short_name=short_name).first()
+    if existing is not None:
+        return existing
+    school = School(
+        municipality=municipality, full_name=name.strip()[:500], short_name=short_name,
+        kind=parse_kind(name) or School.Kind.SCHOOL, locality=locality,
+        note="добавлена из загруженного приказа: проверьте вид, местность и реквизиты",
+    )
+    school.full_clean()
+    school.save()
+    return school
+
+
+def import_note_text(places: list[tuple[str, str]]) -> str:
+    """The note an imported order keeps: each part the importer did not understand, with its place."""
+    return "\n".join(f"{place}: {text}" if place else text for place, text in places)
+
+
+def order_import(
+    *, municipality: Municipality, parsed: ParsedOrder, user=None, token=None,
+    choices: ImportChoices | None = None, note: list[tuple[str, str]] | None = None,
+) -> OrderImportResult:
     """Save the parsed order as a draft of the municipality with everything it holds; all or nothing.
 
     `token` names the web preview: a second confirmation of it raises OrderAlreadyImported with the
-    order the first one made, so a preview makes one order at most.
+    order the first one made, so a preview makes one order at most. `choices` are the preview's
+    corrections (people, schools to create); `note` the parser's warnings with their places, kept on
+    the order so that nothing the document says is lost (the parser's own warnings when not given).
     """
     if token and (existing := Order.objects.filter(import_token=token).first()):
         raise OrderAlreadyImported(existing)
     try:
-        return _order_import(municipality=municipality, parsed=parsed, user=user, token=token)
+        return _order_import(
+            municipality=municipality, parsed=parsed, user=user, token=token,
+            choices=choices or ImportChoices(),
+            note=note if note is not None else [("", w) for w in parsed.warnings],
+        )
     except (IntegrityError, ValidationError):
         # A concurrent confirmation won the race: the unique token refused this one.
         existing = Order.objects.filter(import_token=token).first() if token else None
@@ -178,7 +283,7 @@ def order_import(*, municipality: Municipality, parsed: ParsedOrder, user=None, 
 
 
 @transaction.atomic
-def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
+def _order_import(*, municipality, parsed, user, token, choices, note) -> OrderImportResult:
     defaults = order_defaults(municipality)
     approval = next((a for ap in parsed.appendices for a in ap.approval if a.word in APPROVAL), None)
     title = parsed.title or next((a.title for a in parsed.appendices if a.title), "") or "Заголовок не распознан"
@@ -206,6 +311,7 @@ def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
         import_token=token or None,
     )
     people = _People(municipality)
+    chosen = _chosen_people(municipality, choices)
     signatory = people.in_text(parsed.signatory_name)
     order.signatory = signatory[0] if len(signatory) == 1 else None
     if order.signatory is None and not parsed.signatory_name and defaults["signatory"]:
@@ -227,7 +333,7 @@ def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
     result = OrderImportResult(order=order, warnings=result_warnings)
 
     seen_numbers = set()
-    for point in parsed.points:
+    for point_index, point in enumerate(parsed.points):
         number = int(point.number)
         if number in seen_numbers:
             result.warnings.append(f"Пункт {number} повторяется: его текст добавлен к предыдущему пункту с этим номером.")
@@ -237,13 +343,22 @@ def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
         seen_numbers.add(number)
         executors_text = "; ".join(point.executors)
         named = people.in_text(executors_text)
+        responsible = named[0] if len(named) == 1 else None
+        if point_index in choices.responsible:
+            choice = choices.responsible[point_index]
+            if choice == NEW:
+                if not order_text.name_keys(executors_text):
+                    raise ValidationError(f"В пункте {number} нет фамилии исполнителя: новым человеком его не добавить.")
+                responsible = people.create(executors_text, "", note="исполнитель пункта загруженного приказа")
+            else:
+                responsible = chosen.get(choice)
         due = order_text.deadline_date(point.deadline) if point.executors else None
         saved = order_point_save(
             order=order,
             data={
                 "number": number,
                 "text": point.text,
-                "responsible": named[0] if len(named) == 1 else None,
+                "responsible": responsible,
                 "responsible_text": executors_text[:500],
                 "deadline_text": point.deadline[:200],
                 "due_date": due,
@@ -258,7 +373,19 @@ def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
     schools_by_pk = {s.pk: s for s in School.objects.filter(municipality=municipality)}
     listed_schools = []
     numbered = len(parsed.appendices) > 1
-    for appendix in parsed.appendices:
+    for appendix_index, appendix in enumerate(parsed.appendices):
+        # A school list or a plan's cluster table: each school named is linked, or created when asked.
+        for school_index, name in enumerate(appendix.schools):
+            matches = index.match(name)
+            key = f"{appendix_index}-{school_index}"
+            if len(matches) == 1:
+                listed_schools.append(schools_by_pk[matches[0].pk])
+            elif key in choices.create_schools:
+                school = _school_create(municipality, name, choices.create_schools[key])
+                result.schools_created.append(school)
+                listed_schools.append(school)
+            else:
+                result.warnings.append(f"Школа «{name}» не найдена в реестре муниципалитета.")
         data = {"number": _number(appendix.number) if numbered or appendix.number else None, "title": appendix.title}
         if appendix.kind == "plan" and appendix.plan is not None:
             plan_title = appendix.title or appendix.plan.title or title
@@ -275,7 +402,13 @@ def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
                 title=appendix.title or "Рабочая группа",
             )
             for position, member in enumerate(appendix.members, start=1):
-                person = people.ensure(member.name, member.position)
+                choice = choices.members.get(f"{appendix_index}-{position - 1}")
+                if choice == NEW:
+                    person = people.create(member.name, member.position)
+                elif choice:
+                    person = chosen[choice]
+                else:
+                    person = people.ensure(member.name, member.position)
                 WorkingGroupMember.objects.create(
                     group=group, position=position, person=person, post=member.position,
                     role_in_group="" if member.role == "член" else member.role,
@@ -283,21 +416,19 @@ def _order_import(*, municipality, parsed, user, token) -> OrderImportResult:
             result.working_groups.append(group)
             data.update(kind=OrderAppendix.Kind.WORKING_GROUP, working_group=group)
         else:
-            if appendix.kind == "schools":
-                for name in appendix.schools:
-                    matches = index.match(name)
-                    if len(matches) == 1:
-                        listed_schools.append(schools_by_pk[matches[0].pk])
-                    else:
-                        result.warnings.append(f"Школа «{name}» не найдена в реестре муниципалитета.")
             text = "\n".join(appendix.schools) if appendix.kind == "schools" else appendix.text
             data.update(kind=OrderAppendix.Kind.TEXT, text=text or appendix.title or "Приложение без текста")
-        order_appendix_save(order=order, data=data)
+        saved_appendix = order_appendix_save(order=order, data=data)
+        _save_approvals(saved_appendix, appendix.approval)
     if listed_schools:
         for plan in result.plans:
             plan.schools.add(*listed_schools)
         result.schools_matched = listed_schools
     result.people_created = people.created
+    note_text = import_note_text(list(note) + [("При сохранении", w) for w in result.warnings])
+    if note_text:
+        order.import_note = note_text
+        order.save(update_fields=["import_note"])
     order.refresh_from_db()
     return result
 
@@ -308,10 +439,13 @@ def order_import_check(*, municipality: Municipality, parsed: ParsedOrder) -> di
     Read with the same matching as order_import, so the preview shows what the save will do."""
     people = _People(municipality)
     points = []
-    for point in parsed.points:
+    for point_index, point in enumerate(parsed.points):
         executors = [{"text": text, "people": people.in_text(text)} for text in point.executors]
         named = people.in_text("; ".join(point.executors))
         points.append({
+            "key": point_index,
+            # «новый человек» is offered only when the executors name someone by surname.
+            "can_create": bool(order_text.name_keys("; ".join(point.executors))),
             "point": point,
             "executors": executors,
             "responsible": named[0] if len(named) == 1 else None,
@@ -326,17 +460,24 @@ def order_import_check(*, municipality: Municipality, parsed: ParsedOrder) -> di
     title = parsed.title or next((a.title for a in parsed.appendices if a.title), "")
     numbered = len(parsed.appendices) > 1
     appendices = []
-    for appendix in parsed.appendices:
+    for appendix_index, appendix in enumerate(parsed.appendices):
         plan = None
         if appendix.kind == "plan" and appendix.plan is not None:
             plan_title = appendix.title or appendix.plan.title or title
             start, end = _plan_period(plan_title, order_date)
             plan = {"title": plan_title, "kind": Plan.Kind(_plan_kind(plan_title)).label, "start": start, "end": end}
         schools = []
-        for name in appendix.schools:
+        for school_index, name in enumerate(appendix.schools):
             matches = index.match(name)
-            schools.append({"name": name, "school": matches[0].short_name if len(matches) == 1 else ""})
-        members = [{"member": m, "person": people.lookup(m.name)} for m in appendix.members]
+            schools.append({
+                "key": f"{appendix_index}-{school_index}", "name": name,
+                "school": matches[0].short_name if len(matches) == 1 else "",
+                "locality": school_locality_guess(name),
+            })
+        members = [
+            {"key": f"{appendix_index}-{member_index}", "member": m, "person": people.lookup(m.name)}
+            for member_index, m in enumerate(appendix.members)
+        ]
         appendices.append({
             "appendix": appendix,
             "number": _number(appendix.number) if numbered or appendix.number else None,
@@ -353,6 +494,7 @@ def order_import_check(*, municipality: Municipality, parsed: ParsedOrder) -> di
         voids.append({"void": void, "order": found[0] if len(found) == 1 else None})
     return {
         "points": points,
+        "people": people.people,
         "signatory": signatory[0] if len(signatory) == 1 else None,
         "appendices": appendices,
         "voids": voids,

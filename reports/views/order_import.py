@@ -22,13 +22,15 @@ from roadmaps.importers import ParsedPlan
 from schnor_portal.dates import format_date
 from schnor_portal.previews import PreviewRefused, preview_load
 from schools.access import managed_municipality
+from schools.models import School
 
 from ..forms import OrderImportForm
 from ..importers import (
     OrderFileError, ParsedAppendix, ParsedApproval, ParsedMember, ParsedOrder, ParsedPoint, ParsedVoid,
 )
 from ..order_import import (
-    KIND, OrderAlreadyImported, order_file_parse, order_import, order_import_check, order_import_existing,
+    KIND, NEW, ImportChoices, OrderAlreadyImported, order_file_parse, order_import, order_import_check,
+    order_import_existing,
 )
 
 IMPORT_SALT = "reports.order_import"
@@ -176,6 +178,28 @@ def _plan_rows(plan: ParsedPlan):
     return rows
 
 
+def _choices(post, parsed: ParsedOrder) -> ImportChoices:
+    """The preview's corrections as sent; only keys of this payload count, the pks are checked on save.
+
+    A point's select always comes with the page: its value is the match shown, or what the
+    coordinator picked ("" = nobody). A member's select sends "" to keep the match shown.
+    """
+    choices = ImportChoices()
+    for index in range(len(parsed.points)):
+        value = post.get(f"responsible-{index}")
+        if value is not None:
+            choices.responsible[index] = value
+    for a, appendix in enumerate(parsed.appendices):
+        for m in range(len(appendix.members)):
+            value = post.get(f"member-{a}-{m}", "")
+            if value:
+                choices.members[f"{a}-{m}"] = value
+        for s in range(len(appendix.schools)):
+            if post.get(f"create-school-{a}-{s}"):
+                choices.create_schools[f"{a}-{s}"] = post.get(f"locality-{a}-{s}", "")
+    return choices
+
+
 def _form_page(request, municipality, form, errors=(), status=200):
     return render(
         request,
@@ -212,6 +236,12 @@ def order_import_upload(request):
             plan_activities=appendix.plan.activity_count if appendix.plan is not None else 0,
             schools_matched=sum(1 for s in entry["schools"] if s["school"]),
         )
+    try:
+        lines = _document_lines(data)
+    except Exception:  # the parser read it; a place is a help, not a condition
+        lines = []
+    placed = _warning_places(lines, parsed, check["appendices"])
+    warnings = placed + _save_warnings(parsed, check)
     payload = signing.dumps(
         {
             "user": request.user.pk,
@@ -219,15 +249,13 @@ def order_import_upload(request):
             "nonce": uuid.uuid4().hex,
             "file_name": upload.name,
             "parsed": _dump(parsed),
+            # The parser's warnings with their places: the saved order keeps them as its note.
+            "note": [list(pair) for pair in placed],
         },
         salt=IMPORT_SALT,
         compress=True,
     )
-    try:
-        lines = _document_lines(data)
-    except Exception:  # the parser read it; a place is a help, not a condition
-        lines = []
-    warnings = _warning_places(lines, parsed, check["appendices"]) + _save_warnings(parsed, check)
+    people = sorted(check["people"], key=lambda p: (p.last_name.lower(), p.first_name, p.middle_name))
     return render(
         request,
         "reports/order_import_preview.html",
@@ -243,6 +271,9 @@ def order_import_upload(request):
             "check": check,
             "warnings": warnings,
             "payload": payload,
+            "people": people,
+            "new": NEW,
+            "localities": School.Locality.choices,
         },
     )
 
@@ -258,8 +289,12 @@ def order_import_confirm(request):
     except PreviewRefused as refused:
         return _form_page(request, municipality, OrderImportForm(), [refused.message], refused.status)
     parsed = _load(data["parsed"])
+    note = [tuple(pair) for pair in data.get("note", [])]
     try:
-        result = order_import(municipality=municipality, parsed=parsed, user=request.user, token=data["nonce"])
+        result = order_import(
+            municipality=municipality, parsed=parsed, user=request.user, token=data["nonce"],
+            choices=_choices(request.POST, parsed), note=note,
+        )
     except OrderAlreadyImported as done:  # the button pressed twice, or the preview sent again
         messages.info(request, "Этот документ уже создан из загруженного файла: повторное подтверждение ничего не добавило.")
         return redirect("reports:order_detail", pk=done.order.pk)
@@ -277,6 +312,7 @@ def order_import_confirm(request):
         request,
         f"Проект документа создан: пунктов — {order.points.count()} (на контроле — {result.controlled_points}), "
         f"приложений — {order.appendices.count()}, планов-черновиков — {len(result.plans)}, рабочих групп — "
-        f"{len(result.working_groups)} (новых людей — {result.people_created}). Подписывает документ председатель в портале.",
+        f"{len(result.working_groups)} (новых людей — {result.people_created}), "
+        f"новых школ в реестре — {len(result.schools_created)}. Подписывает документ председатель в портале.",
     )
     return redirect("reports:order_detail", pk=order.pk)

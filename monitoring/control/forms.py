@@ -110,6 +110,32 @@ class ReportForm(VersionForm):
     def clean_links(self):
         return clean_links(self.cleaned_data.get("links", ""))
 
+    def clean(self):
+        cleaned = super().clean()
+        # «Отправить на проверку» with what the hand-over needs missing fails as a whole, at the
+        # field, before anything is saved: no half-done draft, the message where the fix goes.
+        if cleaned.get("action") == self.SUBMIT:
+            if "report_text" in cleaned and not cleaned["report_text"].strip():
+                self.add_error("report_text", "Опишите, что сделано, прежде чем отправлять отчёт на проверку.")
+            activity = self.control_point.activity
+            if "achieved_value" in self.fields and "achieved_value" in cleaned and cleaned["achieved_value"] is None:
+                self.add_error(
+                    "achieved_value",
+                    f"У мероприятия есть целевое значение ({activity.target_label}): укажите достигнутое значение.",
+                )
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # Each invalid field says so and names its message (crispy renders it as «<auto_id>_error»),
+        # for screen readers, before and without the page's script.
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described = [f"{bound.auto_id}_error"] + ([f"{bound.auto_id}_helptext"] if self.fields[name].help_text else [])
+            self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
     @property
     def submitting(self):
         return self.cleaned_data.get("action") == self.SUBMIT

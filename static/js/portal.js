@@ -57,6 +57,41 @@
     if (invalid) invalid.focus();
   });
 
+  // One live region for what htmx brings: the page's own alerts are read only on a full load,
+  // a swapped-in error or a failed request would pass in silence. It exists (empty) from the
+  // start, as screen readers announce changes of a region, not a region that appears.
+  const FAILED = "Действие не выполнено: сервер ответил ошибкой. Обновите страницу и попробуйте ещё раз.";
+  const OFFLINE = "Действие не выполнено: нет связи с сервером. Проверьте подключение и попробуйте ещё раз.";
+  function liveRegion() {
+    let region = document.getElementById("live-region");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "live-region";
+      region.setAttribute("role", "alert");
+      region.setAttribute("aria-atomic", "true");
+      region.className = "visually-hidden";
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+  function announce(text, visible) {
+    const region = liveRegion();
+    // A failed request shows nothing else on the page: then the message is seen, not only heard.
+    region.className = visible ? "alert alert-danger position-fixed bottom-0 end-0 m-3 shadow" : "visually-hidden";
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+  function errorsIn(root) {
+    return Array.from(root.querySelectorAll(".invalid-feedback, [role=alert]"))
+      .filter(function (element) { return element.id !== "live-region"; })
+      .map(function (element) { return element.textContent.trim(); })
+      .filter(Boolean)
+      .join(" ");
+  }
+  document.addEventListener("DOMContentLoaded", liveRegion);
+  document.addEventListener("htmx:responseError", function () { announce(FAILED, true); });
+  document.addEventListener("htmx:sendError", function () { announce(OFFLINE, true); });
+
   // After an htmx swap, focus goes where the user's attention goes: into the form that opened (its
   // first invalid field, else its first field), or back to the row's first control when the form
   // closes. The opener is remembered so «Отмена» returns to it.
@@ -78,6 +113,8 @@
     openedAt = 0;
     const invalid = markInvalid(root);
     const form = root.matches("form") ? root : root.querySelector("form");
+    const errors = errorsIn(root);
+    if (errors) announce(errors, false);
     if (invalid) {
       invalid.focus();
     } else if (form && firstField(form)) {

@@ -3,6 +3,7 @@
 import pytest
 
 from roadmaps.models import Plan
+from roadmaps.services import plan_new_edition
 from schnor_portal.demo.loader import load_demo
 
 from .test_plan_editor_flow import login
@@ -25,7 +26,8 @@ def tab_to(page, wanted, limit=400):
 
 
 def test_a_plan_row_is_added_with_the_keyboard_alone(demo, live_server, page):
-    plan = Plan.objects.get(municipality__name="Углегорский муниципальный округ")
+    # Rows are added to a draft: the plan in force changes only by a new edition.
+    plan = plan_new_edition(plan=Plan.objects.get(municipality__name="Углегорский муниципальный округ", status=Plan.Status.APPROVED))
     login(page, live_server, "coordinator_ugl")
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
 
@@ -59,3 +61,43 @@ def test_a_plan_row_is_added_with_the_keyboard_alone(demo, live_server, page):
     # Focus stays in the table, on the saved row, not on the page's <body>.
     page.wait_for_function("() => document.activeElement !== document.body")
     assert page.evaluate("() => document.activeElement.closest('tr') !== null")
+
+
+def test_the_director_reports_on_a_control_point_with_the_keyboard_alone(demo, live_server, page):
+    # Logging in, too, is typed: Tab to a field, type, Enter.
+    page.goto(live_server.url + "/accounts/login/")
+    tab_to(page, lambda tag, name, text, in_form: name == "username", limit=30)
+    page.keyboard.type("director")
+    tab_to(page, lambda tag, name, text, in_form: name == "password", limit=5)
+    page.keyboard.type("demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/execution/my-school/")
+
+    tab_to(page, lambda tag, name, text, in_form: tag == "BUTTON" and text == "Заполнить отчёт")
+    card_id = page.evaluate("() => document.activeElement.closest('[data-testid=cp-card]').id")
+    page.keyboard.press("Enter")
+    form = page.locator(f"#{card_id} [data-testid=report-form]")
+    form.wait_for()
+    # The form opened by htmx takes focus on its first field.
+    page.wait_for_function("() => document.activeElement.closest('[data-testid=report-form]') !== null")
+
+    # Sent empty: nothing is saved, focus goes to the first invalid field, which says so.
+    tab_to(page, lambda tag, name, text, in_form: tag == "BUTTON" and text == "Отправить на проверку", limit=40)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-invalid') === 'true'")
+    assert page.locator(f"#{card_id}").get_attribute("data-status") in ("planned", "in_progress", "rework")
+    values = {"report_text": "Проведён педсовет по итогам пробного ОГЭ, 24 участника", "achieved_value": "1"}
+    for field in [n for n in ("achieved_value", "report_text") if form.locator(f"[name={n}][aria-invalid=true]").count()]:
+        if page.evaluate(ACTIVE)[1] != field:  # the first invalid field already has focus
+            tab_to(page, lambda tag, name, text, in_form, field=field: name == field, limit=40)
+        page.keyboard.type(values[field])
+    tab_to(page, lambda tag, name, text, in_form: tag == "BUTTON" and text == "Отправить на проверку", limit=40)
+    page.keyboard.press("Enter")
+
+    card = page.locator(f"#{card_id}[data-status=submitted]")
+    card.wait_for()
+    assert "на проверке" in card.inner_text()
+    assert "Отчёт отправлен куратору на проверку" in card.inner_text()
+    # Focus is back in the card, not lost on <body>.
+    page.wait_for_function("() => document.activeElement !== document.body")

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Under DEBUG only: a wrong address gets templates/404.html, not Django's English debug page.
+    "schnor_portal.errors.DebugNotFoundMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

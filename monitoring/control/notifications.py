@@ -63,6 +63,18 @@ def notify(*, users, kind: str, control_point: ControlPoint | None, text: str, a
     return len(rows)
 
 
+def notifications_mark_handled(*, control_point: ControlPoint, kinds) -> int:
+    """Notices asking for a step on the point are read, for everyone who got them, once the step is taken.
+
+    A report on review is news to every curator of the school until one of them accepts or returns
+    it; a return is news to the director until the report goes back; a due-date request until the
+    coordinator decides. Left unread, they would stay «новое» in the bell for work already done.
+    """
+    return Notification.objects.filter(control_point=control_point, kind__in=kinds, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def notifications_mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

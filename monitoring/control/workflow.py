@@ -31,7 +31,7 @@ from monitoring.models import ControlPoint, ControlPointComment, DueDateChangeRe
 from schools.access import can_coordinate_control_point, can_report_control_point, can_review_control_point
 
 from .evidence import CheckedFile, evidence_add
-from .notifications import coordinators, notify, reporters, reviewers
+from .notifications import coordinators, notifications_mark_handled, notify, reporters, reviewers
 
 Status = ControlPoint.Status
 
@@ -154,6 +154,7 @@ def control_point_submit(*, control_point: ControlPoint, user, version) -> Contr
     cp.status = Status.SUBMITTED
     cp.submitted_at = timezone.now()
     _save(cp, user, "Отправлено на проверку")
+    notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.RETURNED])
     notify(
         users=reviewers(cp),
         kind=Notification.Kind.SUBMITTED,
@@ -183,6 +184,7 @@ def control_point_accept(*, control_point: ControlPoint, user, version, comment:
     cp.accepted_by = user
     cp.accepted_at = now
     _save(cp, user, "Отчёт принят")
+    notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.SUBMITTED])
     if comment.strip():
         _comment(cp, user, comment.strip())
     notify(
@@ -208,6 +210,7 @@ def control_point_return(*, control_point: ControlPoint, user, version, comment:
         )
     cp.status = Status.REWORK
     _save(cp, user, "Возвращено на доработку")
+    notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.SUBMITTED])
     _comment(cp, user, comment.strip())
     notify(
         users=reporters(cp),
@@ -231,6 +234,7 @@ def control_point_cancel(*, control_point: ControlPoint, user, version, reason: 
     cp.cancel_reason = reason.strip()
     cp.needs_decision = False
     _save(cp, user, "Отменено")
+    notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.SUBMITTED, Notification.Kind.RETURNED, Notification.Kind.DUE_DATE_REQUESTED])
     notify(
         users=reporters(cp),
         kind=Notification.Kind.CANCELLED,
@@ -345,6 +349,7 @@ def control_point_grant_due_date(
     cp.due_date = request.requested_date
     _save(cp, user, f"Срок перенесён на {request.requested_date:%d.%m.%Y}")
     _decide(request, user, DueDateChangeRequest.Status.GRANTED, comment)
+    notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.DUE_DATE_REQUESTED])
     notify(
         users=[request.requested_by],
         kind=Notification.Kind.DUE_DATE_DECIDED,
@@ -365,6 +370,7 @@ def control_point_refuse_due_date(
     cp = _lock(control_point, version)
     request = _lock_request(cp, request)
     _decide(request, user, DueDateChangeRequest.Status.REFUSED, comment)
+    notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.DUE_DATE_REQUESTED])
     notify(
         users=[request.requested_by],
         kind=Notification.Kind.DUE_DATE_DECIDED,

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import Person, PersonRole, User
 from clusters.models import Cluster, ClusterMembership
 from monitoring.control.services import control_points_sync_for_plan
+from schnor_portal.demo.lived import live_municipality
 from monitoring.models import ControlPoint, ExamResult, IndicatorValue, PlanIndicator, ReferenceResult
 from reports.models import Order, OrderAppendix, OrderPoint
 from roadmaps.models import (
@@ -51,6 +52,7 @@ class LoadReport:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
     accounts: list = field(default_factory=list)
+    lived: list = field(default_factory=list)
 
     def count(self, bucket, model):
         name = model._meta.verbose_name_plural
@@ -257,18 +259,21 @@ class _MunicipalityLoader:
                 "goal", "tasks", "period_text", "funding", "expected_results", "effectiveness_criteria", "background",
             )
         }
-        plan = self.upsert(
-            Plan,
-            {"municipality": self.municipality, "kind": p["kind"], "title": p["title"]},
-            {
-                "period_start": _date(p["period_start"]),
-                "period_end": _date(p["period_end"]),
-                "status": p.get("status", Plan.Status.DRAFT),
-                "part_of": self.plans.get(p.get("part_of")),
-                "result_before_executors": bool(p.get("result_before_executors")),
-                **passport,
-            },
-        )
+        # The document's own plan, never a later edition of it (an edition may keep the title).
+        lookup = {"municipality": self.municipality, "kind": p["kind"], "title": p["title"], "replaces": None}
+        values = {
+            "period_start": _date(p["period_start"]),
+            "period_end": _date(p["period_end"]),
+            "status": p.get("status", Plan.Status.DRAFT),
+            "part_of": self.plans.get(p.get("part_of")),
+            "result_before_executors": bool(p.get("result_before_executors")),
+            **passport,
+        }
+        if Plan.objects.filter(replaces__in=Plan.objects.filter(**lookup)).exists():
+            # The demo's life gave the plan a new edition (demo/lived.py): it lost force by that
+            # edition's order, and loading the document again must not bring it back into force.
+            del values["status"]
+        plan = self.upsert(Plan, lookup, values)
         self.plans[p["key"]] = plan
         for i, r in enumerate(p.get("risks", []), start=1):
             self.upsert(PlanRisk, {"plan": plan, "position": i}, {"risk": r["risk"], "mitigation": r.get("mitigation", "")})
@@ -481,5 +486,8 @@ def load_demo(files=DEMO_FILES) -> LoadReport:
     with transaction.atomic():
         for name in files:
             data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
-            _MunicipalityLoader(data, report).run()
+            loader = _MunicipalityLoader(data, report)
+            loader.run()
+            if live_municipality(loader.municipality, list(loader.plans.values())):
+                report.lived.append(loader.municipality.name)
     return report

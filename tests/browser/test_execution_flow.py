@@ -16,7 +16,8 @@ def point(transactional_db):
     school = School.objects.get(short_name="МБОУ СОШ № 1 с. Новосысоевка")
     # Read everything the test needs before the browser starts: the live server shares the database.
     cp = (
-        ControlPoint.objects.filter(school=school, activity__target_value__isnull=True)
+        # The demo lives (schnor_portal/demo/lived.py): the first point nobody has reported on yet.
+        ControlPoint.objects.filter(school=school, activity__target_value__isnull=True, status=ControlPoint.Status.PLANNED)
         .select_related("activity")
         .order_by("due_date")
         .first()

@@ -33,6 +33,7 @@ from schools.access import (
     control_point_scope,
     get_control_point_for_user,
     get_evidence_for_user,
+    visible_control_points,
 )
 
 Status = ControlPoint.Status
@@ -203,6 +204,8 @@ def _queue_row(request, cp, form, action, success):
             "notice": "" if error_text else success,
             "comment": request.POST.get("comment", "") if error_text else "",
             "can_review": control_point_rights(request.user, card).review,
+            # The queue's heading counts reports on review: the swapped row updates it out of band.
+            "queue_total_now": visible_control_points(request.user).filter(status=Status.SUBMITTED).count(),
         },
     )
 

@@ -30,7 +30,11 @@ class Command(BaseCommand):
             self.stdout.write("Создано: " + ", ".join(f"{name} — {n}" for name, n in sorted(report.created.items())))
         if report.updated:
             self.stdout.write("Обновлено: " + ", ".join(f"{name} — {n}" for name, n in sorted(report.updated.items())))
-        if not report.created and not report.updated:
+        if report.lived:
+            self.stdout.write(
+                "Жизнь планов до сегодняшнего дня (текущая редакция, приказ, отчёты школ): " + ", ".join(report.lived)
+            )
+        if not report.created and not report.updated and not report.lived:
             self.stdout.write("Демонстрационные данные уже загружены, изменений нет.")
         self.stdout.write(f"Учётные записи (пароль «{DEMO_PASSWORD}»):")
         for username, role, municipality in report.accounts:

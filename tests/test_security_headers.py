@@ -97,7 +97,12 @@ HANDLER = re.compile(r"<[a-zA-Z][^>]*?\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.IGNOREC
 EVAL_ATTRIBUTE = re.compile(r"""\s(hx-vars|hx-vals\s*=\s*["']\s*js:|href\s*=\s*["']\s*javascript:)""", re.IGNORECASE)
 STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 # Pages rendered to PDF by WeasyPrint and letters never reach a browser under the policy.
-NOT_SERVED = ("reports/order_pdf.html", "reports/school_report_pdf.html", "reports/plan_report_pdf.html")
+NOT_SERVED = (
+    "reports/order_pdf.html",
+    "reports/school_report_pdf.html",
+    "reports/plan_report_pdf.html",
+    "monitoring/region/summary_pdf.html",
+)
 
 
 def test_the_scan_finds_what_it_looks_for():

@@ -440,12 +440,16 @@ def classify(name: str) -> Executor:
 def split_executors(text: str, *, level: str | None = None) -> list[Executor]:
     """Executors named in one cell, in the order written; `level` overrides the guess.
 
-    The override is for plans with one column per level («Регион» / «Район» / «ОО»).
+    The override is for plans with one column per level («Регион» / «Район» / «ОО»). A text
+    written level by level («Регион: …; Район: …; ОО: …», as the importer keeps a 3-level row and
+    as `executors_text` writes one) gives each part the level it is labelled with.
     """
     if not isinstance(text, str) or not text.strip():
         return []
     if level is not None and level not in LEVELS:
         raise ValueError(f"unknown executor level: {level!r}")
+    if level is None and (labelled := _labelled_parts(text)) is not None:
+        return [e for part_level, part in labelled for e in split_executors(part, level=part_level)]
     executors = []
     for chunk in _chunks(_expand_shared_nouns(text)):
         for piece in _lost_commas(chunk):
@@ -457,3 +461,81 @@ def split_executors(text: str, *, level: str | None = None) -> list[Executor]:
                 executor = Executor(level, executor.kind, executor.name)
             executors.append(executor)
     return executors
+
+
+# --- the text «как написано» from executors kept as data -------------------------------------
+
+# How a document heads its level columns, and so how a level-by-level text labels its parts.
+LEVEL_LABELS = {"region": "Регион", "municipality": "Район", "school": "ОО"}
+_LEVEL_LABEL_RES = (
+    ("region", re.compile(r"^(?:регион\w*|субъект\w*|област\w*|кра[йе]|краев\w*|республик\w*|федеральн\w*)(?:\s+уров\w+)?$", re.IGNORECASE)),
+    ("municipality", re.compile(r"^(?:район\w*|муниципал\w*|мо|мр|го|мо/го|округ|город\w*)(?:\s+уров\w+)?$", re.IGNORECASE)),
+    ("school", re.compile(r"^(?:оо|оу|школ\w*|образовательн\w*(?:\s+организаци\w*)?)(?:\s+уров\w+)?$", re.IGNORECASE)),
+)
+_LABELLED_PART = re.compile(r"^\s*(?P<label>[^:;«»()\d]{1,40}?)\s*:\s*(?P<rest>.*)$", re.DOTALL)
+
+
+def level_of_label(label: str) -> str | None:
+    """The level a heading or a text's label names («Регион», «Район», «ОО», «Уровень ОО»), or None."""
+    key = re.sub(r"(?i)^уров(?:ень|ня|не)\s+", "", " ".join(label.split())).strip(" .")
+    for level, pattern in _LEVEL_LABEL_RES:
+        if pattern.match(key):
+            return level
+    return None
+
+
+def _labelled_parts(text):
+    """[(level, text)] when every «;»-part of the text opens with a level's label, else None."""
+    parts = []
+    for piece in _cut(text, _top_level_cuts(text, lambda t, i: t[i] in ";\n")):
+        if not piece.strip():
+            continue
+        m = _LABELLED_PART.match(piece)
+        level = level_of_label(m["label"]) if m else None
+        if level is None:
+            return None
+        parts.append((level, m["rest"].strip()))
+    return parts or None
+
+
+def executors_text(executors, *, labels: dict[str, str] | None = None) -> str:
+    """The «Ответственные» text for executors kept as data, in a form `split_executors` reads back.
+
+    `executors` are (level, kind, name) rows in their order. A plan with one column per level gives
+    `labels` (its headings by level): the text then reads level by level, «Регион: …; Район: …;
+    ОО: …», as the importer writes such a row. Otherwise the names are joined as a document would
+    write them; when that would read back with other names or levels (the coordinator set a level
+    the words do not tell), the text names the levels too, so that no level is lost.
+    """
+    rows = [(e[0], e[2]) if isinstance(e, tuple) else (e.level, e.name) for e in executors]
+    rows = [(level, " ".join(name.split())) for level, name in rows if name and name.strip()]
+    if not rows:
+        return ""
+    if not labels:
+        for glue in (", ", "; "):
+            text = glue.join(name for _, name in rows)
+            if [(e.level, e.name) for e in split_executors(text)] == rows:
+                return text
+    labels = {**LEVEL_LABELS, **(labels or {})}
+    by_level = {level: [name for row_level, name in rows if row_level == level] for level in LEVELS}
+    return "; ".join(f"{labels[level]}: {', '.join(names)}" for level, names in by_level.items() if names)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorRow:
+    """An executor as the editor keeps it: an `Executor` and, optionally, the person it is."""
+
+    level: str
+    kind: str
+    name: str
+    person_id: int | None = None
+
+
+def level_cell_text(names: list[str], level: str) -> str:
+    """One level column's cell: its executors' names, joined so that the column reads back to them."""
+    names = [" ".join(name.split()) for name in names if name and name.strip()]
+    for glue in (", ", "; ", "\n"):
+        text = glue.join(names)
+        if [e.name for e in split_executors(text, level=level)] == names:
+            return text
+    return "; ".join(names)

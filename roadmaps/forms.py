@@ -10,7 +10,8 @@ from clusters.models import Cluster
 from schnor_portal.optimistic_lock import VersionErrorsOnTop, VersionField, require_version_for
 from schools.models import School, SchoolList
 
-from .models import Activity, Plan, PlanSection, WorkingGroup, WorkingGroupMember
+from .executors import ExecutorRow, split_executors
+from .models import Activity, ActivityExecutor, ExecutorLevel, Plan, PlanSection, WorkingGroup, WorkingGroupMember
 
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"})
 PASSPORT_FIELDS = [
@@ -137,16 +138,89 @@ class SectionForm(forms.ModelForm):
         self.helper.add_input(Submit("save", "Сохранить"))
 
 
+class PersonWithPostChoiceField(forms.ModelChoiceField):
+    # Namesakes are told apart by the post: «Иванова Анна Петровна, учитель» and «…, директор».
+    def label_from_instance(self, person):
+        return ", ".join(part for part in (person.full_name, person.position) if part)
+
+
+class ExecutorRowForm(forms.Form):
+    """One executor of an activity: its level, whether it is a role, an organisation or a person,
+    its name as the plan prints it, and optionally the municipality's person it is."""
+
+    level = forms.ChoiceField(label="Уровень", choices=ExecutorLevel.choices, initial=ExecutorLevel.MUNICIPALITY)
+    kind = forms.ChoiceField(label="Тип", choices=ActivityExecutor.Kind.choices, initial=ActivityExecutor.Kind.ROLE)
+    name = forms.CharField(label="Наименование (как в плане)", max_length=500, required=False)
+    person = PersonWithPostChoiceField(
+        label="Человек муниципалитета",
+        queryset=Person.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Выберите человека из списка людей своего муниципалитета."},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        person, name = cleaned.get("person"), " ".join((cleaned.get("name") or "").split())
+        if person is not None and not name:
+            # Linked to a person and left unnamed: the plan prints the person as the card names them.
+            name = person.full_name
+        if person is not None:
+            cleaned["kind"] = ActivityExecutor.Kind.PERSON  # a link to a person makes the row a person's
+        if not name and not cleaned.get("DELETE"):
+            self.add_error("name", "Укажите, кто отвечает, или отметьте «Убрать».")
+        cleaned["name"] = name
+        return cleaned
+
+    def row(self) -> ExecutorRow:
+        person = self.cleaned_data.get("person")
+        return ExecutorRow(self.cleaned_data["level"], self.cleaned_data["kind"], self.cleaned_data["name"], person.pk if person else None)
+
+
+class BaseExecutorFormSet(forms.BaseFormSet):
+    def rows(self) -> list[ExecutorRow]:
+        """The rows kept, in their order on the page: removed and untouched blank rows left out."""
+        return [
+            form.row()
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("name")
+        ]
+
+
+ExecutorFormSet = forms.formset_factory(ExecutorRowForm, formset=BaseExecutorFormSet, extra=1, can_delete=True)
+EXECUTORS_PREFIX = "executors"
+ADD_EXECUTOR_ROW = "add_executor_row"
+
+
 class ActivityForm(VersionedForm):
+    """An activity with its executors as rows (a formset under the prefix «executors»).
+
+    The text «как написано» is derived from the rows by the service, never split again from the
+    form. A client that posts no rows (an old page, a script) sends the text field alone, and only
+    then is that text the whole list; with rows, a text typed there adds rows to them.
+    """
+
+    executors_text = forms.CharField(
+        label="Добавить ответственных текстом",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Через запятую: роли, люди, организации — каждый станет строкой таблицы «Ответственные» с уровнем и "
+        "типом, которые портал определит сам; проверьте их после сохранения.",
+    )
+
     class Meta:
         model = Activity
         fields = [
-            "number", "content", "deadline_text", "executors_text", "expected_result",
+            "number", "content", "deadline_text", "expected_result",
             "target_comparator", "target_value", "target_unit", "scope", "clusters", "schools", "note",
         ]
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
-            "executors_text": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 1}),
             "clusters": forms.CheckboxSelectMultiple,
@@ -154,7 +228,6 @@ class ActivityForm(VersionedForm):
         }
         help_texts = {
             "deadline_text": "Как в документе: «Ежеквартально, не позднее 25 числа последнего месяца квартала», «Апрель-май 2025 г».",
-            "executors_text": "Через запятую: роли, люди, организации. Уровень (регион, муниципалитет, ОО) портал определит сам.",
             "target_value": "Пусто — портал возьмёт число из ожидаемого результата («не менее 20 %»).",
         }
 
@@ -163,6 +236,47 @@ class ActivityForm(VersionedForm):
         self.fields["clusters"].queryset = Cluster.objects.filter(plan=plan).order_by("number")
         self.fields["schools"].queryset = School.objects.filter(municipality_id=plan.municipality_id).order_by("short_name")
         self.fields["content"].error_messages["required"] = "Опишите мероприятие."
+        self.executors = self._executor_formset(plan)
+        if self.executors is None:
+            self.fields["executors_text"].label = "Ответственные"
+
+    def _executor_formset(self, plan):
+        people = Person.objects.filter(municipality_id=plan.municipality_id).order_by("last_name", "first_name", "middle_name", "pk")
+        kwargs = {"prefix": EXECUTORS_PREFIX, "form_kwargs": {"people": people}}
+        if not self.is_bound:
+            initial = [
+                {"level": e.level, "kind": e.kind, "name": e.name, "person": e.person_id}
+                for e in (self.instance.executor_set.order_by("position") if self.instance.pk else [])
+            ]
+            if not initial and self.instance.executors_text:
+                # A row saved with its text only (before executors were kept as data): its text is
+                # offered as rows to check, once; what is saved from here on are the rows.
+                initial = [{"level": e.level, "kind": e.kind, "name": e.name} for e in split_executors(self.instance.executors_text)]
+            return ExecutorFormSet(initial=initial, **kwargs)
+        if f"{EXECUTORS_PREFIX}-TOTAL_FORMS" not in self.data:
+            return None  # a text caller: no rows posted
+        data = self.data
+        if ADD_EXECUTOR_ROW in data:
+            # «Ещё ответственный»: the same form with one more blank row, nothing saved.
+            data = data.copy()
+            total = data.get(f"{EXECUTORS_PREFIX}-TOTAL_FORMS", "0")
+            total = int(total) if total.isdigit() else 0
+            data[f"{EXECUTORS_PREFIX}-TOTAL_FORMS"] = str(total + 1)
+            # The new row shows its defaults selected, so that the page posts it back unchanged (blank).
+            data[f"{EXECUTORS_PREFIX}-{total}-level"] = ExecutorLevel.MUNICIPALITY
+            data[f"{EXECUTORS_PREFIX}-{total}-kind"] = ActivityExecutor.Kind.ROLE
+        return ExecutorFormSet(data, **kwargs)
+
+    @property
+    def adding_executor_row(self):
+        return self.is_bound and ADD_EXECUTOR_ROW in self.data and self.executors is not None
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if self.executors is not None:
+            valid = self.executors.is_valid() and valid
+        # Adding a row only shows the form again: nothing is saved until «Сохранить».
+        return valid and not self.adding_executor_row
 
     def clean(self):
         cleaned = super().clean()
@@ -176,8 +290,18 @@ class ActivityForm(VersionedForm):
         return cleaned
 
     def service_data(self):
-        """Plain fields for the service; relations travel separately."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("clusters", "schools")}
+        """Plain fields for the service; relations and executor rows travel separately."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("clusters", "schools")}
+        if self.executors is None:
+            data["executors_text"] = self.cleaned_data["executors_text"]
+        return data
+
+    def executor_rows(self) -> list[ExecutorRow] | None:
+        """The executors to store, or None when only a text was posted (the service splits it)."""
+        if self.executors is None:
+            return None
+        added = [ExecutorRow(e.level, e.kind, e.name) for e in split_executors(self.cleaned_data["executors_text"])]
+        return self.executors.rows() + added
 
 
 class ManualWindowsForm(forms.Form):
@@ -225,12 +349,6 @@ class WorkingGroupForm(forms.ModelForm):
         self.fields["plan"].help_text = "План, для работы над которым создана группа; можно не указывать."
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Сохранить"))
-
-
-class PersonWithPostChoiceField(forms.ModelChoiceField):
-    # Namesakes are told apart by the post: «Иванова Анна Петровна, учитель» and «…, директор».
-    def label_from_instance(self, person):
-        return ", ".join(part for part in (person.full_name, person.position) if part)
 
 
 ROLES_IN_GROUP = ["председатель", "заместитель председателя", "секретарь", "член"]

@@ -71,6 +71,14 @@ def _plan_schools(municipality, clusters_schools):
     return list(latest.entries.values_list("school_id", flat=True)) if latest else []
 
 
+def _result_before_executors(columns) -> bool:
+    """Whether the document puts «Ожидаемый результат» before «Ответственные» (the portal's flag)."""
+    keys = [c["key"] for c in columns]
+    result = keys.index("result") if "result" in keys else None
+    executors = next((i for i, key in enumerate(keys) if key.startswith("executors")), None)
+    return result is not None and executors is not None and result < executors
+
+
 class AlreadyImported(Exception):
     """The preview was confirmed before (the button pressed twice, the page sent again, another session)."""
 
@@ -110,6 +118,9 @@ def _plan_import(*, municipality, title, kind, start, end, parsed, user, token) 
             period_end=end,
             status=Plan.Status.DRAFT,
             import_token=token or None,
+            # The source's column order and headings, so the plan prints as its document does.
+            columns=parsed.columns,
+            result_before_executors=_result_before_executors(parsed.columns),
         )
         # The token's uniqueness is the database's to enforce: a race ends in IntegrityError above.
         plan.full_clean(exclude=["import_token"])

@@ -11,6 +11,7 @@ shared group heading; its cells are the executors of that level, never a re-spli
 
 from dataclasses import dataclass
 
+from .executors import level_cell_text
 from .models import ExecutorLevel
 
 NUMBER, CONTENT, DEADLINE, RESULT, EXECUTORS = "number", "content", "deadline", "result", "executors"
@@ -107,7 +108,7 @@ def cell_text(activity, column: Column) -> str:
         return activity.expected_result
     if column.key == EXECUTORS:
         return activity.executors_text
-    return ", ".join(executors_by_level(activity)[column.level])
+    return level_cell_text(executors_by_level(activity)[column.level], column.level)
 
 
 def printed_columns(plan, activities) -> list[Column]:
@@ -142,3 +143,16 @@ def header_rows(columns: list[Column]) -> list[list[tuple[Column | str, int, int
         bottom.extend((c, 1, 1) for c in columns[index : index + span])
         index += span
     return [top, bottom]
+
+
+def level_labels(columns: list[Column]) -> dict[str, str] | None:
+    """{level: heading} of a plan whose executors stand in one column per level, else None.
+
+    The editor writes an activity's text «как написано» with these labels («Регион: …; Район: …»),
+    as the importer keeps a row of such a plan, so the text reads back to the same levels."""
+    labels = {c.level: c.heading for c in columns if c.level}
+    return labels or None
+
+
+def has_level_columns(columns: list[Column]) -> bool:
+    return any(c.level for c in columns)

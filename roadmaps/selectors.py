@@ -21,9 +21,9 @@ def plan_table(*, plan: Plan, cluster=None) -> list[dict]:
     With a cluster, only what concerns it: its own tables and activities addressed to it (the
     per-cluster view of 000_b4835e37d9334ce8.txt).
     """
-    # The table prints the executors as written (executors_text); the split ones are not read here.
-    # An activity's clusters matter only to the view of one cluster.
-    activities = Activity.objects.order_by("position")
+    # The executors are read per level (roadmaps.layout: a 3-level plan prints a column per level),
+    # in one query for the whole table. An activity's clusters matter only to the view of one cluster.
+    activities = Activity.objects.order_by("position").prefetch_related("executor_set")
     if cluster is not None:
         activities = activities.prefetch_related("clusters")
     sections = list(

@@ -247,6 +247,7 @@ class _Assembler:
         self.part = self.cluster = self.section = None  # indices
         self.last: ParsedActivity | None = None  # the activity a page-broken row continues
         self.columns: Columns | None = None
+        self.layout: list[dict] = []
         self.last_plan_table_width = None
         self.pending: list[Paragraph] = []
         self.title = ""
@@ -302,14 +303,21 @@ class _Assembler:
         text = _multiline(text)
         whole = f"{number} {text}".strip() if number else text
         if m := _CLUSTER_RE.match(whole):
-            title, _, _ = _split_heading(whole)
+            title, tasks, indicators = _split_heading(whole)
             self.open_cluster(m["a"] or m["b"], title, _split_heading(m["rest"])[0])
+            self._own_lines(self.cluster, tasks, indicators)
             return True
         if m := _PART_RE.match(whole):
-            title, _, _ = _split_heading(whole)
+            title, tasks, indicators = _split_heading(whole)
             self.open_part(m["n"], title, from_paragraph=from_paragraph)
+            self._own_lines(self.part, tasks, indicators)
             return True
         return False
+
+    def _own_lines(self, index, tasks, indicators):
+        # «Задачи:» / «Показатели:» lines in a part's or a cluster's own heading are that section's,
+        # as they are a section's (the portal's exports write them so).
+        self.sections[index].tasks, self.sections[index].indicators = tasks, indicators
 
     def attach_lines(self, text, where):
         _, tasks, indicators = _split_heading(text)
@@ -405,6 +413,9 @@ class _Assembler:
             columns = find_header(rows, i)
             if columns is not None:
                 self.columns = columns
+                if not self.layout:
+                    # The plan's layout is its first plan table's: later tables repeat its header.
+                    self.layout = columns.layout()
                 i += 1 + columns.extra_rows
                 continue
             if self.columns is None or is_column_numbering(row):
@@ -429,9 +440,17 @@ class _Assembler:
             return
         number = _one_line(_value(row, cols.number))
         content = _value(row, cols.content)
-        deadline = _one_line(_value(row, cols.deadline))
-        result = _value(row, cols.result)
-        executor_values = [(_value(row, grid), level, label) for grid, level, label in cols.executors]
+        # A cell merged from the content column across the others («1. | Нормативно-правовое
+        # обеспечение» over the rest of the row) is the content only: its text is no deadline,
+        # result or executor, or a section's title would read as an activity with details.
+        content_keys = {row[i].key for i in cols.content if i < len(row) and row[i].key is not None}
+
+        def own(grid):
+            return [i for i in grid if i >= len(row) or row[i].key is None or row[i].key not in content_keys]
+
+        deadline = _one_line(_value(row, own(cols.deadline)))
+        result = _value(row, own(cols.result))
+        executor_values = [(_value(row, own(grid)), level, label) for grid, level, label in cols.executors]
         has_details = bool(deadline or result or any(v for v, _, _ in executor_values))
 
         first = _multiline(filled[0][1].text)
@@ -605,7 +624,7 @@ class _Assembler:
         self._drop_lone_paragraph_part()
         for section in self.sections:
             self._check_numbers(section)
-        return ParsedPlan(self.sections, self.warnings, self.title)
+        return ParsedPlan(self.sections, self.warnings, self.title, self.layout)
 
     def _drop_lone_paragraph_part(self):
         parts = [i for i, s in enumerate(self.sections) if s.kind == "part"]

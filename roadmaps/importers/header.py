@@ -78,10 +78,36 @@ class Columns:
     executors: list[tuple[list[int], str | None, str]] = field(default_factory=list)  # (grid, level, label)
     width: int = 0
     extra_rows: int = 0  # rows under the header that belong to it (levels)
+    headings: dict[str, str] = field(default_factory=dict)  # role → its heading as printed
+    group: str = ""  # the merged heading above the level columns («Ответственные»)
 
     @property
     def has_executors(self):
         return bool(self.executors)
+
+    def layout(self) -> list[dict]:
+        """The table's columns in document order, with their headings as printed: what
+        `Plan.columns` keeps ({key, heading, group}; keys as in roadmaps.layout)."""
+        placed = []
+        for role in ("number", "content", "deadline", "result"):
+            grid = getattr(self, role)
+            if grid:
+                placed.append((min(grid), role, self.headings.get(role, ""), ""))
+        levels = [level for _, level, _ in self.executors if level]
+        seen = set()
+        for grid, level, label in self.executors:
+            # A plain executors column beside level columns («Соисполнители») has no place of its own.
+            key = f"executors_{level}" if level else ("executors" if not levels else None)
+            if key is None or key in seen or not grid:
+                continue
+            seen.add(key)
+            placed.append((min(grid), key, _one_line(label), self.group if level else ""))
+        placed.sort(key=lambda item: item[0])
+        return [{"key": key, "heading": heading, "group": group} for _, key, heading, group in placed]
+
+
+def _one_line(text):
+    return " ".join(text.split())
 
 
 def spans(row, index):
@@ -110,6 +136,7 @@ def find_header(rows, at):
         elif role and role not in found:
             found.add(role)
             getattr(columns, role).extend(grid)
+            columns.headings[role] = _one_line(cell.text)
             recognised += 1
     # Titles, not data: the content column and one more, and most of the row recognised.
     if "content" not in found or not {"deadline", "executors", "result"} & found or recognised * 2 < filled:
@@ -127,7 +154,10 @@ def find_header(rows, at):
                 levels.append((spans(below, index), level, cell.text.strip()))
         if len(levels) >= 2:
             taken = {i for grid, _, _ in levels for i in grid}
-            # The levels replace the merged executors column they stand under.
+            # The levels replace the merged executors column they stand under; its heading
+            # («Ответственные») is the group printed above them.
+            above = [e for e in columns.executors if set(e[0]) & taken]
+            columns.group = _one_line(above[0][2]) if above else ""
             kept = [e for e in columns.executors if not set(e[0]) & taken]
             columns.executors = kept + levels
             columns.executors.sort(key=lambda e: e[0][0])

@@ -111,6 +111,9 @@ class ParsedPlan:
     sections: list[ParsedSection]
     warnings: list[str] = field(default_factory=list)
     title: str = ""  # the plan's title as the document prints it above the table, if found
+    # The plan table's columns in document order with their headings as printed
+    # ([{key, heading, group}], see roadmaps.layout); not in the contract, kept by the preview.
+    columns: list[dict] = field(default_factory=list)
 
     @property
     def activity_count(self):
@@ -135,7 +138,12 @@ class ParsedPlan:
         return {"sections": [s.contract() for s in self.sections], "warnings": list(self.warnings)}
 
     def to_dict(self):
-        return {"sections": [s.to_dict() for s in self.sections], "warnings": self.warnings, "title": self.title}
+        return {
+            "sections": [s.to_dict() for s in self.sections],
+            "warnings": self.warnings,
+            "title": self.title,
+            "columns": [dict(c) for c in self.columns],
+        }
 
     @classmethod
     def from_dict(cls, data):
@@ -143,7 +151,14 @@ class ParsedPlan:
         for i, s in enumerate(sections):
             if s.parent is not None and not (isinstance(s.parent, int) and 0 <= s.parent < i):
                 raise ValueError("a section's parent must come before it")
-        return cls(sections=sections, warnings=[str(w) for w in data["warnings"]], title=str(data.get("title", "")))
+        columns = [
+            {"key": str(c.get("key", "")), "heading": str(c.get("heading", "")), "group": str(c.get("group", ""))}
+            for c in data.get("columns", [])
+            if isinstance(c, dict)
+        ]
+        return cls(
+            sections=sections, warnings=[str(w) for w in data["warnings"]], title=str(data.get("title", "")), columns=columns
+        )
 
     def apply_period(self, period_start: date, period_end: date):
         """Read every deadline against the plan's period, for the preview."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmaps.executors import Executor, split_executors
+from roadmaps.executors import Executor, executors_text, level_cell_text, split_executors
 
 DATA = Path(__file__).resolve().parents[2] / "schnor_portal" / "demo" / "data"
 
@@ -158,3 +158,40 @@ def test_it_never_raises_on_odd_text():
     for text in (None, 5, "«««", "»»» ,, «", "(((", "и и и", "А. А.", "\u00a0", "x" * 10_000):
         result = split_executors(text)
         assert all(isinstance(e, Executor) and e.name for e in result)
+
+
+# --- texts written level by level, and the text derived from executors kept as data --------------
+
+def test_a_text_labelled_by_level_keeps_each_part_at_its_level():
+    text = "Регион: ГАУ ДПО ПК ИРО; Район: Управление образования, кураторы; ОО: Руководители ОО"
+    assert [(e.level, e.name) for e in split_executors(text)] == [
+        (R, "ГАУ ДПО ПК ИРО"), (M, "Управление образования"), (M, "кураторы"), (S, "Руководители ОО"),
+    ]
+    # Words before a colon that name no level leave the text to the usual split.
+    assert [e.name for e in split_executors("Ответственный: Иванова А.А.")] == ["Ответственный: Иванова А.А."]
+
+
+@pytest.mark.parametrize(
+    ("rows", "labels", "text"),
+    [
+        ([(S, "role", "Руководители ШНОР"), (M, "role", "кураторы")], None, "Руководители ШНОР, кураторы"),
+        # A level the words do not tell is written out, so that it reads back.
+        ([(R, "role", "Кураторы"), (S, "role", "Руководители ШНОР")], None, "Регион: Кураторы; ОО: Руководители ШНОР"),
+        # A plan with level columns writes its own headings, level by level.
+        (
+            [(S, "role", "Директор"), (R, "organisation", "ИРО"), (S, "role", "Учителя")],
+            {R: "Региональный уровень", M: "Муниципалитет", S: "Школа"},
+            "Региональный уровень: ИРО; Школа: Директор, Учителя",
+        ),
+        ([], None, ""),
+    ],
+)
+def test_the_text_as_written_is_made_from_the_rows_and_reads_back(rows, labels, text):
+    assert executors_text(rows, labels=labels) == text
+    assert sorted((e.level, e.name) for e in split_executors(text)) == sorted((level, name) for level, _, name in rows)
+
+
+def test_a_level_cell_is_joined_so_that_it_splits_back():
+    names = ["Руководители и педагоги ШНОР", "Методист ИМО"]
+    text = level_cell_text(names, S)
+    assert [e.name for e in split_executors(text, level=S)] == names

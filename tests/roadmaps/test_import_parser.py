@@ -386,3 +386,58 @@ def test_it_refuses_a_zip_bomb_before_opening_it():
     with pytest.raises(PlanFileError) as error:
         plan_file_parse(data=data)
     assert "слишком сложный" in str(error.value)
+
+
+# --- the table's layout: column order and headings as printed ------------------------------------
+
+def test_it_keeps_the_columns_order_and_headings_as_printed_with_the_level_group():
+    header = [
+        ["№ п/п", "Наименование мероприятия", "Сроки\nреализации", "Ответственные", "Ответственные", "Ответственные", "Ожидаемый результат"],
+        ["", "", "", "Регион", "Район", "ОО", ""],
+    ]
+    merges = [((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (1, 2)), ((0, 3), (0, 5)), ((0, 6), (1, 6))]
+    rows = [["1.1", "Курсы", "Март 2025", "ИРО", "Управление образования", "Руководители ОО", "100 % педагогов"]]
+    expected = [
+        {"key": "number", "heading": "№ п/п", "group": ""},
+        {"key": "content", "heading": "Наименование мероприятия", "group": ""},
+        {"key": "deadline", "heading": "Сроки реализации", "group": ""},
+        {"key": "executors_region", "heading": "Регион", "group": "Ответственные"},
+        {"key": "executors_municipality", "heading": "Район", "group": "Ответственные"},
+        {"key": "executors_school", "heading": "ОО", "group": "Ответственные"},
+        {"key": "result", "heading": "Ожидаемый результат", "group": ""},
+    ]
+    for data in (build_docx([T(header, [Span("1. Кадры"), *rows], merge_header=merges)]),
+                 build_xlsx([T(header, [Span("1. Кадры"), *rows], merge_header=merges)])):
+        parsed = parse_plan(data)
+        assert parsed.columns == expected
+        # The preview carries the layout to the confirmation; the --json contract does not change.
+        assert type(parsed).from_dict(parsed.to_dict()).columns == expected
+        assert set(parsed.contract()) == {"sections", "warnings"}
+
+
+def test_it_keeps_a_result_before_the_executors_as_the_source_orders_them():
+    header = ["№", "Содержание работы", "Срок", "Планируемые результаты", "Ответственный исполнитель"]
+    rows = [["1", "Семинар", "Май 2025", "Протокол", "Кураторы"]]
+    parsed = parse_plan(build_xlsx([T(header, rows)]))
+    assert [(c["key"], c["heading"]) for c in parsed.columns] == [
+        ("number", "№"), ("content", "Содержание работы"), ("deadline", "Срок"),
+        ("result", "Планируемые результаты"), ("executors", "Ответственный исполнитель"),
+    ]
+
+
+def test_a_section_title_merged_over_the_row_is_no_activity():
+    """«1. | Нормативно-правовое обеспечение» merged from the content column to the end: a section
+    with its number as written, not an activity whose deadline and result repeat the title."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=5)
+    for i, text in enumerate(["№", "Мероприятие", "Сроки", "Ответственные", "Результат"]):
+        table.cell(0, i).text = text
+    table.cell(1, 0).paragraphs[0].add_run("1.").bold = True
+    table.cell(1, 1).merge(table.cell(1, 4)).paragraphs[0].add_run("Нормативно-правовое обеспечение\nЗадачи: принять положение").bold = True
+    for i, text in enumerate(["1.1.", "Приказ", "Март 2025", "Кураторы", "Приказ"]):
+        table.cell(2, i).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    section = parse_plan(buffer.getvalue()).sections[0]
+    assert (section.number, section.title, section.tasks) == ("1.", "Нормативно-правовое обеспечение", "принять положение")
+    assert [(a.number, a.deadline) for a in section.activities] == [("1.1.", "Март 2025")]

@@ -15,8 +15,8 @@ def test_it_prints_the_plan_as_its_table(cast, client):
 
 
 # session, user (municipality, person and school joined), unread notifications (the bell), the plan with its municipality, order and editions joined,
-# sections with clusters, their activities (not their executors or clusters: the table prints the
-# executors as written, clusters only matter in a cluster's view — 14, two fewer than before), parts of a project,
+# sections with clusters, their activities and their executors (one query: a 3-level plan prints a
+# column per level; clusters only matter in a cluster's view), parts of a project,
 # clusters with their memberships and schools (3), outcomes, risks, team, working groups
 # (their members are fetched only when a group exists), the plan's schools (their names).
 def test_it_shows_the_plan_in_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
@@ -24,7 +24,7 @@ def test_it_shows_the_plan_in_a_fixed_number_of_queries(cast, client, django_ass
     for rows in (3, 30):
         while cast.plan.sections.filter(activities__isnull=False).count() < rows:
             f.ActivityFactory(section=f.PlanSectionFactory(plan=cast.plan))
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             response = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk]))
         assert response.content.decode().count('id="activity-') == rows
 
@@ -51,3 +51,28 @@ def test_it_keeps_the_documents_column_order(cast, client):
     assert page.index("<th>Ожидаемый результат</th>") < page.index("<th>Ответственные</th>")
     row = page[page.index(f'id="activity-{cast.activity.pk}"'):]
     assert row.index(cast.activity.expected_result) < row.index(cast.activity.executors_text)
+
+
+def test_a_three_level_plan_shows_its_levels_under_their_group(cast, client):
+    cast.plan.columns = [
+        {"key": "number", "heading": "№", "group": ""},
+        {"key": "content", "heading": "Мероприятие", "group": ""},
+        {"key": "deadline", "heading": "Срок", "group": ""},
+        {"key": "executors_region", "heading": "Регион", "group": "Ответственные"},
+        {"key": "executors_municipality", "heading": "Район", "group": "Ответственные"},
+        {"key": "executors_school", "heading": "ОО", "group": "Ответственные"},
+        {"key": "result", "heading": "Результат", "group": ""},
+    ]
+    cast.plan.save()
+    cast.activity.executor_set.create(position=1, level="region", kind="organisation", name="ГАУ ДПО ИРО")
+    cast.activity.executor_set.create(position=2, level="school", kind="role", name="Руководители ШНОР")
+    client.force_login(cast.chair)
+    page = client.get(reverse("roadmaps:plan_detail", args=[cast.plan.pk])).content.decode()
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert '<th scope="colgroup" colspan="3">Ответственные</th>' in head
+    assert head.index("<th>Регион</th>") < head.index("<th>Район</th>") < head.index("<th>ОО</th>")
+    assert '<th rowspan="2">Результат</th>' in head
+    row = page[page.index(f'id="activity-{cast.activity.pk}"'):]
+    row = row[: row.index("</tr>")]
+    cells = [cell.split(">", 1)[1].split("<", 1)[0].strip() for cell in row.split("<td")[1:]]
+    assert cells[3:6] == ["ГАУ ДПО ИРО", "", "Руководители ШНОР"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from roadmaps.models import Plan
+from roadmaps.services import plan_read_only_reason
 from schools.models import School
 
 from .models import Cluster, ClusterMembership
@@ -24,7 +25,12 @@ def cluster_distribution_apply(*, plan: Plan, choices: dict[int, tuple[int | Non
     A school left out of `choices` keeps what it has; None removes it from the plan's clusters.
     """
     # Lock the plan row so that two coordinators applying at once are serialised, then compare.
-    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    # Clusters and their schools are part of the plan's text (cluster tables, «для кластера»
+    # rows): a plan in force is redistributed only in its draft edition.
+    reason = plan_read_only_reason(locked)
+    if reason:
+        raise ValidationError(reason, code="read_only")
     if cluster_distribution_fingerprint(plan=plan) != fingerprint:
         raise ValidationError(
             "Распределение по кластерам уже изменил другой пользователь. Сформируйте предложение заново: "

@@ -163,10 +163,12 @@ class PointForm(forms.ModelForm):
 class AppendixForm(forms.ModelForm):
     class Meta:
         model = OrderAppendix
-        fields = ["position", "number", "kind", "title", "plan", "working_group", "school_list", "text"]
+        # No number: appendices are numbered by the portal in their order («приложение 1», «2», …;
+        # a single one is not numbered), so a second appendix never blocks signing.
+        fields = ["position", "kind", "title", "plan", "working_group", "school_list", "text"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2}), "text": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
-            "number": "Пусто, если приложение одно: «Приложение к приказу…».",
+            "position": "Порядок приложений; номера («приложение 1», «приложение 2») портал ставит сам, одно приложение не нумеруется.",
             "plan": "Для плана и для списка кластеров.",
             "title": "Пусто — возьмётся наименование плана или рабочей группы.",
         }
@@ -181,7 +183,7 @@ class AppendixForm(forms.ModelForm):
         self.fields["school_list"].queryset = SchoolList.objects.filter(municipality_id=municipality_id)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            _row("position", "number", "kind", sizes=[2, 2, 8]),
+            _row("position", "kind", sizes=[3, 9]),
             "title",
             _row("plan", "working_group", "school_list"),
             "text",
@@ -203,9 +205,6 @@ class AppendixForm(forms.ModelForm):
         for name in ("plan", "working_group", "school_list"):
             if name != keep:
                 cleaned[name] = None
-        number = cleaned.get("number")
-        if number is not None and self.order.appendices.filter(number=number).exclude(pk=self.instance.pk).exists():
-            self.add_error("number", f"Приложение № {number} уже есть.")
         return cleaned
 
 

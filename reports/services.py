@@ -4,6 +4,7 @@ checked against the version the editor loaded (optimistic lock), as plans and ac
 
 import hashlib
 import logging
+import re
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -111,6 +112,66 @@ def order_point_delete(*, point: OrderPoint):
     _notify_when_ready(current, was_ready)
 
 
+_APPENDIX_REFERENCE = re.compile(r"\((?P<bare>приложение)\)|(?P<word>[Пп]риложени[а-я]*)\s*№\s*(?P<n>\d+)")
+
+
+def _appendix_label(word: str, number: int | None) -> str:
+    return f"{word} № {number}" if number else word
+
+
+def _number_appendices(order: Order, added: OrderAppendix | None = None) -> bool:
+    """Number the appendices in their order: several are 1, 2, …; one alone is «приложение», or
+    «приложение № 1» when its document printed it so (an imported order keeps its own words).
+
+    The points that refer to an appendix by its old number («(приложение № 2)», or «(приложение)»
+    of the one that was alone) are rewritten to its new number, so the text and the appendices
+    never disagree. `added` is the appendix just made: no point can refer to it yet. Returns
+    whether anything changed."""
+    appendices = list(OrderAppendix.objects.filter(order=order).order_by("position", "pk"))
+    if len(appendices) == 1:
+        wanted = {appendices[0].pk: appendices[0].number if appendices[0].number == 1 else None}
+    else:
+        wanted = {a.pk: index for index, a in enumerate(appendices, start=1)}
+    moved = [(a, a.number, wanted[a.pk]) for a in appendices if a.number != wanted[a.pk]]
+    if not moved:
+        return False
+    added_pk = added.pk if added is not None else None
+    mapping = {old: new for a, old, new in moved if a.pk != added_pk and old is not None}
+    # «(приложение)» was written when the first unnumbered appendix stood alone: it means that one.
+    unnumbered = [(a, new) for a, old, new in moved if a.pk != added_pk and old is None]
+    if unnumbered:
+        mapping[None] = unnumbered[0][1]
+    for appendix, _, new in moved:
+        appendix.number = new
+        appendix.save(update_fields=["number"])
+
+    def reference(match):
+        if match.group("bare"):
+            return f"(приложение № {mapping[None]})" if mapping.get(None) else match.group(0)
+        old = int(match.group("n"))
+        if old not in mapping:
+            return match.group(0)
+        return _appendix_label(match.group("word"), mapping[old])
+
+    if mapping:
+        for point in OrderPoint.objects.filter(order=order):
+            text = _APPENDIX_REFERENCE.sub(reference, point.text)
+            if text != point.text:
+                point.text = text
+                point.save(update_fields=["text"])
+    return True
+
+
+@transaction.atomic
+def order_appendices_number(*, order: Order) -> bool:
+    """Number a draft's appendices now (a draft imported or made before numbering was automatic)."""
+    current = _lock_draft(order.pk)
+    changed = _number_appendices(current)
+    if changed:
+        _touch(current)
+    return changed
+
+
 @transaction.atomic
 def order_appendix_save(*, order: Order, data: dict, appendix: OrderAppendix | None = None) -> OrderAppendix:
     current = _lock_draft(order.pk)
@@ -119,8 +180,11 @@ def order_appendix_save(*, order: Order, data: dict, appendix: OrderAppendix | N
         appendix = OrderAppendix(order=current, position=(current.appendices.aggregate(m=Max("position"))["m"] or 0) + 1)
     for name, value in data.items():
         setattr(appendix, name, value)
+    is_new = appendix.pk is None
     appendix.full_clean()
     appendix.save()
+    _number_appendices(current, added=appendix if is_new else None)
+    appendix.refresh_from_db(fields=["number"])
     _touch(current)
     _notify_when_ready(current, was_ready)
     return appendix
@@ -131,31 +195,25 @@ def order_appendix_delete(*, appendix: OrderAppendix):
     current = _lock_draft(appendix.order_id)
     was_ready = _is_ready(current)
     appendix.delete()
+    _number_appendices(current)
     _touch(current)
     _notify_when_ready(current, was_ready)
 
 
 @transaction.atomic
 def order_plan_appendix_ensure(*, order: Order, plan: Plan) -> OrderAppendix:
-    """The plan as an appendix of the order (the «Утвердить план …» point needs one); numbers the
-    appendices as soon as there is more than one."""
+    """The plan as an appendix of the order (the «Утвердить план …» point needs one), numbered
+    with the others in their order."""
     current = _lock_draft(order.pk)
     existing = current.appendices.filter(kind=OrderAppendix.Kind.PLAN, plan=plan).first()
     if existing:
         return existing
-    others = list(current.appendices.order_by("position"))
-    if len(others) == 1 and others[0].number is None:
-        others[0].number = 1
-        others[0].save(update_fields=["number"])
-    number = (max((a.number or 0) for a in others) + 1) if others else None
+    last = current.appendices.aggregate(m=Max("position"))["m"] or 0
     appendix = OrderAppendix.objects.create(
-        order=current,
-        position=(others[-1].position + 1) if others else 1,
-        number=number,
-        kind=OrderAppendix.Kind.PLAN,
-        plan=plan,
-        title=plan.title,
+        order=current, position=last + 1, kind=OrderAppendix.Kind.PLAN, plan=plan, title=plan.title
     )
+    _number_appendices(current, added=appendix)
+    appendix.refresh_from_db(fields=["number"])
     _touch(current)
     return appendix
 
@@ -180,6 +238,8 @@ def order_sign_problems(order: Order) -> list[str]:
         problems.append("Введите шапку бланка: наименование органа.")
     if not (order.signatory_position.strip() and order.signatory_name.strip()):
         problems.append("Укажите подписанта: должность и «И.О. Фамилия».")
+    # The services number appendices as they are added and order_sign numbers any left over (an
+    # imported draft) before it checks: these two only show on a draft that was never renumbered.
     appendices = list(order.appendices.select_related("plan"))
     numbers = [a.number for a in appendices]
     if len(appendices) > 1 and None in numbers:
@@ -275,6 +335,9 @@ def order_sign(*, order: Order, user, version: int | None = None) -> Order:
     """
     if version is not None and version != order.version:
         raise ValidationError(CONFLICT, code="conflict")
+    if order_appendices_number(order=order):
+        # Numbered just now (a draft from before automatic numbering, or imported): sign what is stored.
+        order.refresh_from_db()
     problems = order_sign_problems(order)
     if problems:
         raise ValidationError(problems, code="not_ready")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, files, order_import, orders, points
+from .views import appendix_stamps, approval, files, order_docx, order_import, orders, points
 
 app_name = "reports"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/sign/", orders.order_sign_view, name="order_sign"),
     path("<int:pk>/new-version/", orders.order_new_version_view, name="order_new_version"),
     path("<int:pk>/pdf/", orders.order_pdf, name="order_pdf"),
+    path("<int:pk>/docx/", order_docx.order_docx, name="order_docx"),
     path("<int:pk>/verify/", orders.order_verify, name="order_verify"),
     path("<int:pk>/points/add/", points.point_add, name="point_add"),
     path("points/<int:pk>/change/", points.point_change, name="point_change"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/appendices/add/", points.appendix_add, name="appendix_add"),
     path("appendices/<int:pk>/change/", points.appendix_change, name="appendix_change"),
     path("appendices/<int:pk>/delete/", points.appendix_delete, name="appendix_delete"),
+    path("appendices/<int:pk>/stamps/", appendix_stamps.appendix_stamps, name="appendix_stamps"),
     path("school/<int:pk>/report/", files.school_report, name="school_report"),
     path("plan/<int:pk>/report/", files.plan_report, name="plan_report"),
     path("files/<int:pk>/", files.report_file_detail, name="report_file_detail"),

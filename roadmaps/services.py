@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.models import Person
 from clusters.models import Cluster, ClusterMembership
 from monitoring.control.services import (
     SyncResult,
@@ -16,7 +17,9 @@ from monitoring.control.services import (
 )
 from monitoring.models import ControlPoint
 
-from .executors import split_executors
+from .editions import edition_pairs, shift_date, shift_manual_windows, shift_years_in_text
+from .executors import ExecutorRow, executors_text, split_executors
+from .layout import level_labels, plan_layout
 from .models import (
     Activity,
     ActivityExecutor,
@@ -36,6 +39,33 @@ CONFLICT = (
 )
 
 
+PLAN_READ_ONLY = (
+    "План утверждён и действует: изменить его можно только новой редакцией — кнопка «Внести изменения» "
+    "на странице плана. Изменения вступят в силу, когда председатель подпишет приказ об утверждении новой редакции."
+)
+PLAN_SUPERSEDED = "План утратил силу: его можно только просматривать. Изменения вносят в действующую редакцию."
+
+
+def plan_read_only_reason(plan: Plan) -> str:
+    """Why the plan cannot be edited, or "" for a draft; pages show it instead of edit controls."""
+    if plan.status == Plan.Status.APPROVED:
+        return PLAN_READ_ONLY
+    if plan.status == Plan.Status.SUPERSEDED:
+        return PLAN_SUPERSEDED
+    return ""
+
+
+def plan_require_draft(plan_id: int) -> Plan:
+    """Every write on a plan, its sections and rows passes here first: a plan in force changes only
+    by a new edition approved by an order. The row is locked so that a signing that approves the
+    draft at the same moment waits for the edit (or the edit sees the plan already approved)."""
+    current = Plan.objects.select_for_update().get(pk=plan_id)
+    reason = plan_read_only_reason(current)
+    if reason:
+        raise ValidationError(reason, code="read_only")
+    return current
+
+
 def _lock_and_check(model, pk, version):
     current = model.objects.select_for_update().get(pk=pk)
     if version is not None and current.version != version:
@@ -43,11 +73,21 @@ def _lock_and_check(model, pk, version):
     return current
 
 
-def _set_executors(activity: Activity):
-    executors = split_executors(activity.executors_text)
+def _set_executors(activity: Activity, executors=None):
+    """Store the activity's executor rows.
+
+    Rows given as data (the editor's ExecutorRow list) are stored as given, levels included. Only a
+    caller that passes text (the importer's way, scripts) has its text split; a row it names again
+    keeps the person it was linked to."""
     existing = list(activity.executor_set.order_by("position"))
+    if executors is None:
+        linked = {(row.level, row.name): row.person_id for row in existing}
+        executors = [
+            ExecutorRow(e.level, e.kind, e.name, linked.get((e.level, e.name)))
+            for e in split_executors(activity.executors_text)
+        ]
     for position, executor in enumerate(executors, start=1):
-        values = {"level": executor.level, "kind": executor.kind, "name": executor.name}
+        values = {"level": executor.level, "kind": executor.kind, "name": executor.name[:500], "person_id": executor.person_id}
         row = existing[position - 1] if position <= len(existing) else None
         if row is None:
             ActivityExecutor.objects.create(activity=activity, position=position, **values)
@@ -75,26 +115,40 @@ def _default_scope(activity: Activity):
 
 
 @transaction.atomic
-def activity_create(*, section: PlanSection, data: dict, clusters=(), schools=()) -> tuple[Activity, SyncResult]:
+def activity_create(
+    *, section: PlanSection, data: dict, clusters=(), schools=(), executors=None
+) -> tuple[Activity, SyncResult]:
+    plan_require_draft(section.plan_id)
     position = (section.activities.aggregate(m=Max("position"))["m"] or 0) + 1
     activity = Activity(section=section, position=position, **data)
+    if not activity.number.strip():
+        # A row is numbered the moment it exists: an unnumbered row left a gap in the printed appendix.
+        activity.number = _next_number(section)
     _apply_target(activity)
     activity.scope = _default_scope(activity)
+    if executors is not None:
+        executors = _checked_executors(section.plan, executors)
+        activity.executors_text = _executors_text(section.plan, executors)
     activity.full_clean()
     activity.save()
     if activity.scope == Activity.Scope.CLUSTERS:
         activity.clusters.set(clusters or ([section.cluster] if section.cluster_id else []))
     if schools:
         activity.schools.set(schools)
-    _set_executors(activity)
+    _set_executors(activity, executors)
     return activity, control_points_sync(activity=activity, plan=_plan_with_schools(section.plan_id))
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, data: dict, version: int, clusters=(), schools=()) -> tuple[Activity, SyncResult]:
+def activity_update(
+    *, activity: Activity, data: dict, version: int, clusters=(), schools=(), executors=None
+) -> tuple[Activity, SyncResult]:
+    plan_require_draft(_plan_id_of_activity(activity.pk))
     current = _lock_and_check(Activity, activity.pk, version)
+    text_before = current.executors_text
     for name, value in data.items():
         setattr(current, name, value)
+    executors = _updated_executors(current, executors, text_before)
     if "expected_result" in data and "target_value" not in data:
         current.target_value = None
     _apply_target(current)
@@ -103,8 +157,51 @@ def activity_update(*, activity: Activity, data: dict, version: int, clusters=()
     current.save()
     current.clusters.set(clusters if current.scope == Activity.Scope.CLUSTERS else [])
     current.schools.set(schools if current.scope == Activity.Scope.SCHOOLS else [])
-    _set_executors(current)
+    if executors is not None:
+        _set_executors(current, executors)
     return current, control_points_sync(activity=current, plan=_plan_with_schools(current.section.plan_id))
+
+
+def _checked_executors(plan: Plan, executors) -> list[ExecutorRow]:
+    executors = list(executors)
+    person_ids = {e.person_id for e in executors if e.person_id}
+    if person_ids and Person.objects.filter(pk__in=person_ids).exclude(municipality_id=plan.municipality_id).exists():
+        raise ValidationError("Ответственным можно указать только человека своего муниципалитета.", code="foreign_person")
+    return executors
+
+
+def _executors_text(plan: Plan, executors) -> str:
+    """The text «как написано» derived from the rows, in the plan's own convention (level columns or one)."""
+    return executors_text(executors, labels=level_labels(plan_layout(plan)))
+
+
+def _updated_executors(current: Activity, executors, text_before: str):
+    """The executor rows to store after an edit, or None to keep the stored ones.
+
+    Rows from the editor win and the text is derived from them, unless they are the stored rows
+    unchanged: then the text stays as the document wrote it. A text caller's text is split only
+    when the text changed; an edit that leaves it alone (a note, a date) keeps every level."""
+    if executors is None:
+        return None if current.executors_text == text_before else _split_rows(current)
+    plan = current.section.plan
+    executors = _checked_executors(plan, executors)
+    stored = [
+        ExecutorRow(row.level, row.kind, row.name, row.person_id) for row in current.executor_set.order_by("position")
+    ]
+    # A row kept as text only was offered as the split of its text: taken unchanged, the text stays as written.
+    offered = not stored and [ExecutorRow(e.level, e.kind, e.name) for e in split_executors(text_before)] == executors
+    if executors != stored and not offered:
+        current.executors_text = _executors_text(plan, executors)
+    return executors
+
+
+def _split_rows(activity: Activity) -> list[ExecutorRow]:
+    linked = {(row.level, row.name): row.person_id for row in activity.executor_set.all()}
+    return [ExecutorRow(e.level, e.kind, e.name, linked.get((e.level, e.name))) for e in split_executors(activity.executors_text)]
+
+
+def _plan_id_of_activity(activity_pk) -> int:
+    return Activity.objects.values_list("section__plan_id", flat=True).get(pk=activity_pk)
 
 
 def _plan_with_schools(plan_id):
@@ -113,6 +210,7 @@ def _plan_with_schools(plan_id):
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, version: int | None = None):
+    plan_require_draft(_plan_id_of_activity(activity.pk))
     current = _lock_and_check(Activity, activity.pk, version)
     points = ControlPoint.objects.filter(activity=current)
     if points.exclude(pk__in=control_points_untouched(points).values("pk")).exists():
@@ -127,6 +225,7 @@ def activity_delete(*, activity: Activity, version: int | None = None):
 @transaction.atomic
 def activity_move(*, activity: Activity, direction: int):
     """Swap the activity with its neighbour above (-1) or below (+1) in the section."""
+    plan_require_draft(_plan_id_of_activity(activity.pk))
     current = Activity.objects.select_for_update().get(pk=activity.pk)
     siblings = Activity.objects.filter(section_id=current.section_id)
     neighbour = (
@@ -149,8 +248,24 @@ def _section_prefix(section: PlanSection) -> str:
     return re.sub(r"\.+$", "", section.number.strip()) + "."
 
 
+def _next_number(section: PlanSection) -> str:
+    """The section's prefix and the number after the highest one its rows already carry."""
+    prefix = _section_prefix(section)
+    highest = 0
+    for number in section.activities.values_list("number", flat=True):
+        tail = number.strip().rstrip(".")
+        if prefix and tail.startswith(prefix):
+            tail = tail[len(prefix):]
+        elif prefix:
+            continue
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return f"{prefix}{highest + 1}"
+
+
 @transaction.atomic
 def section_renumber(*, section: PlanSection) -> int:
+    plan_require_draft(section.plan_id)
     prefix = _section_prefix(section)
     changed = 0
     for index, activity in enumerate(section.activities.order_by("position"), start=1):
@@ -165,6 +280,7 @@ def section_renumber(*, section: PlanSection) -> int:
 
 @transaction.atomic
 def section_save(*, plan: Plan, section: PlanSection | None, data: dict) -> PlanSection:
+    plan_require_draft(section.plan_id if section is not None and section.pk else plan.pk)
     if section is None:
         position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
         section = PlanSection(plan=plan, position=position)
@@ -177,6 +293,7 @@ def section_save(*, plan: Plan, section: PlanSection | None, data: dict) -> Plan
 
 @transaction.atomic
 def section_delete(*, section: PlanSection):
+    plan_require_draft(section.plan_id)
     activities = Activity.objects.filter(section__in=_section_tree(section))
     points = ControlPoint.objects.filter(activity__in=activities)
     if points.exclude(pk__in=control_points_untouched(points).values("pk")).exists():
@@ -195,6 +312,7 @@ def _section_tree(section):
 @transaction.atomic
 def plan_save(*, plan: Plan, data: dict, version: int | None, schools=None) -> Plan:
     if plan.pk:
+        plan_require_draft(plan.pk)
         current = _lock_and_check(Plan, plan.pk, version)
         period_changed = (data.get("period_start"), data.get("period_end")) != (current.period_start, current.period_end)
         current.version += 1
@@ -226,13 +344,34 @@ def plan_approve(*, plan: Plan, order=None) -> Plan:
             previous.status = Plan.Status.SUPERSEDED
             previous.version += 1
             previous.save()
+        edition_points_carry_over(edition=current)
     control_points_sync_for_plan(plan=current)
     return current
 
 
+def edition_points_carry_over(*, edition: Plan):
+    """The old edition's control points go on with the new one, as the comparison page says.
+
+    A matched row's points move to its new row (the sync that follows keeps, creates or drops them
+    against the new deadline); a removed row's untouched points are deleted, and those a school
+    has worked on stay and are flagged for the coordinator — nothing reported is lost.
+    """
+    for old_pk, new_pk in edition_pairs(edition=edition).items():
+        ControlPoint.objects.filter(activity_id=old_pk).update(activity_id=new_pk)
+    removed = ControlPoint.objects.filter(activity__section__plan_id=edition.replaces_id)
+    untouched = list(control_points_untouched(removed).values_list("pk", flat=True))
+    ControlPoint.objects.filter(pk__in=untouched).delete()
+    for point in removed.exclude(pk__in=untouched).filter(needs_decision=False):
+        point.needs_decision = True
+        point.save(update_fields=["needs_decision", "updated_at"])
+
+
 @transaction.atomic
-def plan_new_edition(*, plan: Plan) -> Plan:
-    """Copy the plan with everything in it as a draft «в новой редакции», linked to the old one."""
+def plan_new_edition(*, plan: Plan, years: int = 0) -> Plan:
+    """Copy the plan with everything in it as a draft «в новой редакции», linked to the old one.
+
+    With `years`, the copy's period and the explicit years of its deadlines move forward, in the
+    same transaction: an edition that copied last year's dates made points overdue at signing."""
     source = Plan.objects.select_for_update().get(pk=plan.pk)
     if hasattr(source, "replaced_by"):
         raise ValidationError(
@@ -248,6 +387,10 @@ def plan_new_edition(*, plan: Plan) -> Plan:
         status=Plan.Status.DRAFT,
         replaces=source,
     )
+    if years:
+        edition.period_start = shift_date(source.period_start, years)
+        edition.period_end = shift_date(source.period_end, years)
+        edition.save(update_fields=["period_start", "period_end"])
     edition.schools.set(source.schools.all())
     for model in (PlanRisk, PlanOutcome, PlanTeamMember):
         for row in model.objects.filter(plan=source):
@@ -283,6 +426,9 @@ def plan_new_edition(*, plan: Plan) -> Plan:
             activity.pk = None
             activity.section = section
             activity.version = 1
+            if years:
+                activity.deadline_text = shift_years_in_text(activity.deadline_text, years)
+                activity.manual_windows = shift_manual_windows(activity.manual_windows, years)
             activity.save()
             activity.clusters.set(activity_clusters)
             activity.schools.set(activity_schools)

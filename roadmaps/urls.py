@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, imports, plans, working_groups
+from .views import documents, editions, editor, imports, plans, working_groups
 
 app_name = "roadmaps"
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("add/", editor.plan_add, name="plan_add"),
     path("<int:pk>/change/", editor.plan_change, name="plan_change"),
-    path("<int:pk>/new-edition/", editor.plan_new_edition_view, name="plan_new_edition"),
+    path("<int:pk>/new-edition/", editions.plan_new_edition_view, name="plan_new_edition"),
+    path("<int:pk>/compare/", editions.edition_compare, name="plan_edition_compare"),
     path("<int:pk>/timeline/", plans.plan_timeline_view, name="plan_timeline"),
     path("<int:pk>/export/", plans.plan_export, name="plan_export"),
+    path("<int:pk>/export.docx", documents.plan_export_docx, name="plan_export_docx"),
     path("<int:plan_pk>/deadline-preview/", editor.deadline_preview, name="deadline_preview"),
     path("<int:plan_pk>/sections/add/", editor.section_add, name="section_add"),
     path("sections/<int:pk>/change/", editor.section_change, name="section_change"),

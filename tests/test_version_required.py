@@ -14,6 +14,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def coordinator(cast, client):
+    # Plan rows are edited in a draft only (a plan in force changes by a new edition).
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.DRAFT)
+    cast.plan.refresh_from_db()
     client.force_login(cast.coordinator)
     return client
 

@@ -20,9 +20,12 @@ def order_for_plan(request, plan_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("roadmaps:plan_detail", pk=plan.pk)
-    messages.success(
-        request,
+    text = (
         "Проект приказа об утверждении готов: проверьте текст, укажите номер и дату. План вступит в силу, "
-        "когда председатель подпишет приказ.",
+        "когда председатель подпишет приказ."
     )
+    if plan.replaces_id:
+        # The chair signs what changes: the comparison is one link away from the appendix.
+        text += " Что меняет новая редакция — «Сравнение с действующей редакцией» у приложения."
+    messages.success(request, text)
     return redirect("reports:order_detail", pk=order.pk)

@@ -5,6 +5,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Person
 from roadmaps.models import Plan
-from roadmaps.selectors import plan_control_point_summary
 from schnor_portal.dates import format_date
 from schnor_portal.optimistic_lock import MISSING_VERSION, posted_version
 from schools.access import (
@@ -22,6 +22,7 @@ from schools.access import (
     can_report_order_point,
     can_sign_orders,
     get_order_for_user,
+    visible_control_points,
     managed_municipality,
     require_sign,
 )
@@ -132,6 +133,11 @@ def order_sign_view(request, pk):
         messages.error(request, "Документ уже подписан.")
         return redirect("reports:order_detail", pk=order.pk)
     version = posted_version(request.POST)
+    # The points the editions being approved take over: not «created» by this signature.
+    replaced = Plan.objects.filter(replaced_by__in=order.appendices.filter(plan__isnull=False).values("plan"))
+    carried_before = set(
+        visible_control_points(request.user).filter(activity__section__plan__in=replaced).values_list("pk", flat=True)
+    )
     try:
         if version is None:
             raise ValidationError(MISSING_VERSION, code="conflict")
@@ -143,12 +149,21 @@ def order_sign_view(request, pk):
         message = "Документ подписан: PDF сохранён, утверждённые планы вступили в силу"
         plans = signed.approved_plans.all()
         if plans.exists():
-            # A draft has no control points: all the approved plans have now were made by this signature.
-            points = plan_control_point_summary(plans=plans, user=request.user)
-            message += (
-                f"; создано контрольных точек: {points['total']} "
-                f"(школ: {points['schools']}, муниципальный уровень: {points['municipality']})"
+            # A draft has no control points: what the approved plans have now was made by this
+            # signature, except what an edition took over from the one it replaces.
+            points = visible_control_points(request.user).filter(activity__section__plan__in=plans)
+            created = points.exclude(pk__in=carried_before).aggregate(
+                total=Count("pk"),
+                schools=Count("school", distinct=True),
+                municipality=Count("pk", filter=Q(school__isnull=True)),
             )
+            message += (
+                f"; создано контрольных точек: {created['total']} "
+                f"(школ: {created['schools']}, муниципальный уровень: {created['municipality']})"
+            )
+            carried = points.filter(pk__in=carried_before).count()
+            if carried:
+                message += f"; перешло из прежней редакции: {carried}"
         messages.success(request, f"{message}.")
     return redirect("reports:order_detail", pk=order.pk)
 

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from schools.access import (
 )
 
 from ..deadlines import parse_deadline
+from ..editions import deadline_flags
 from ..forms import ActivityForm, ManualWindowsForm, PlanForm, SectionForm
 from ..models import Activity, Plan
 from ..selectors import plan_school_points
@@ -28,12 +31,27 @@ from ..services import (
     activity_delete,
     activity_move,
     activity_update,
-    plan_new_edition,
+    plan_read_only_reason,
     plan_save,
     section_delete,
     section_renumber,
     section_save,
 )
+
+
+def _writable(request, plan, row=False):
+    """Refuse before any form is shown or any write is tried: a plan in force (or one that lost
+    force) changes only by a new edition. A row swapped in by htmx (`row`) says why in its place;
+    every other request gets the 403 page with the reason."""
+    reason = plan_read_only_reason(plan)
+    if not reason:
+        return None
+    if row and request.htmx:
+        return HttpResponse(
+            # 200: htmx swaps no error response, and the coordinator must read why nothing changed.
+            format_html('<tr><td colspan="6" class="text-danger" role="alert">{}</td></tr>', reason)
+        )
+    raise PermissionDenied(reason)
 
 
 def _sync_message(request, result):
@@ -98,6 +116,7 @@ def plan_add(request):
 @login_required
 def plan_change(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
+    _writable(request, plan)
 
     def make_form(*args, **kwargs):
         return PlanForm(*args, instance=plan, municipality=plan.municipality, **kwargs)
@@ -126,21 +145,9 @@ def plan_change(request, pk):
 
 
 @login_required
-@require_POST
-def plan_new_edition_view(request, pk):
-    plan = get_plan_for_user(request.user, pk, write=True)
-    try:
-        edition = plan_new_edition(plan=plan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("roadmaps:plan_detail", pk=plan.pk)
-    messages.success(request, "Создана новая редакция плана (черновик). Старая действует, пока председатель не подпишет приказ об утверждении новой.")
-    return redirect("roadmaps:plan_detail", pk=edition.pk)
-
-
-@login_required
 def section_add(request, plan_pk):
     plan = get_plan_for_user(request.user, plan_pk, write=True)
+    _writable(request, plan)
     form = SectionForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         section = section_save(plan=plan, section=None, data=form.cleaned_data)
@@ -152,6 +159,7 @@ def section_add(request, plan_pk):
 @login_required
 def section_change(request, pk):
     section = get_section_for_user(request.user, pk, write=True)
+    _writable(request, section.plan)
     form = SectionForm(request.POST or None, instance=section, plan=section.plan)
     if request.method == "POST" and form.is_valid():
         section_save(plan=section.plan, section=section, data=form.cleaned_data)
@@ -164,6 +172,7 @@ def section_change(request, pk):
 @require_POST
 def section_delete_view(request, pk):
     section = get_section_for_user(request.user, pk, write=True)
+    _writable(request, section.plan)
     try:
         section_delete(section=section)
     except ValidationError as error:
@@ -177,19 +186,26 @@ def section_delete_view(request, pk):
 @require_POST
 def section_renumber_view(request, pk):
     section = get_section_for_user(request.user, pk, write=True)
+    _writable(request, section.plan)
     changed = section_renumber(section=section)
     messages.success(request, f"Номера мероприятий раздела пересчитаны (изменено: {changed}).")
     return redirect(reverse("roadmaps:plan_detail", args=[section.plan_id]) + f"#section-{section.pk}")
 
 
 def _row_context(activity, can_manage=True):
-    return {"row": {"kind": "activity", "activity": activity, "section": activity.section}, "can_manage": can_manage, "show_executors": True}
+    plan = activity.section.plan
+    flags = deadline_flags(activity, plan, timezone.localdate()) if plan.status == Plan.Status.DRAFT else []
+    row = {"kind": "activity", "activity": activity, "section": activity.section, "date_flags": flags}
+    return {"row": row, "can_manage": can_manage, "show_executors": True}
 
 
 @login_required
 def activity_add(request, section_pk):
     section = get_section_for_user(request.user, section_pk, write=True)
     plan = section.plan
+    refused = _writable(request, plan, row=True)
+    if refused:
+        return refused
     initial = {"scope": Activity.Scope.CLUSTERS if section.cluster_id else Activity.Scope.ALL_SCHOOLS}
     if section.cluster_id:
         initial["clusters"] = [section.cluster_id]
@@ -200,6 +216,7 @@ def activity_add(request, section_pk):
             data=form.service_data(),
             clusters=form.cleaned_data["clusters"],
             schools=form.cleaned_data["schools"],
+            executors=form.executor_rows(),
         )
         _sync_message(request, result)
         if request.htmx:
@@ -213,6 +230,9 @@ def activity_add(request, section_pk):
 def activity_change(request, pk):
     activity = get_activity_for_user(request.user, pk, write=True)
     plan = activity.section.plan
+    refused = _writable(request, plan, row=True)
+    if refused:
+        return refused
     form = ActivityForm(request.POST or None, instance=activity, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,6 +242,7 @@ def activity_change(request, pk):
                 version=form.cleaned_data["version"],
                 clusters=form.cleaned_data["clusters"],
                 schools=form.cleaned_data["schools"],
+                executors=form.executor_rows(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -250,6 +271,9 @@ def activity_row(request, pk):
 def activity_delete_view(request, pk):
     activity = get_activity_for_user(request.user, pk, write=True)
     plan_pk = activity.section.plan_id
+    refused = _writable(request, activity.section.plan, row=True)
+    if refused:
+        return refused
     try:
         activity_delete(activity=activity)
     except ValidationError as error:
@@ -267,6 +291,7 @@ def activity_delete_view(request, pk):
 @require_POST
 def activity_move_view(request, pk):
     activity = get_activity_for_user(request.user, pk, write=True)
+    _writable(request, activity.section.plan)
     activity_move(activity=activity, direction=-1 if request.POST.get("direction") == "up" else 1)
     return redirect(reverse("roadmaps:plan_detail", args=[activity.section.plan_id]) + f"#activity-{activity.pk}")
 
@@ -275,7 +300,8 @@ def activity_move_view(request, pk):
 def activity_detail(request, pk):
     activity = get_activity_for_user(request.user, pk)
     plan = activity.section.plan
-    writable = can_manage(request.user, plan.municipality_id)
+    # The manual dates are part of the plan: a plan in force takes them only through a new edition.
+    writable = can_manage(request.user, plan.municipality_id) and not plan_read_only_reason(plan)
     deadline = parse_deadline(activity.deadline_text, plan.period_start, plan.period_end)
     form = None
     if writable and not deadline.windows:

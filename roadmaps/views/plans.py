@@ -5,7 +5,9 @@ from django.utils import timezone
 from schnor_portal.xlsx import attachment
 from schools.access import can_manage, get_plan_for_user
 
+from ..editions import deadline_flags
 from ..exports import plan_workbook
+from ..models import Plan
 from ..selectors import TIMELINE_GROUPS, plan_has_executors, plan_list_for_user, plan_table, plan_timeline
 
 
@@ -25,15 +27,25 @@ def plan_detail(request, pk):
         cluster = get_object_or_404(plan.clusters, number=request.GET["cluster"]) if request.GET["cluster"].isdigit() else None
     rows = plan_table(plan=plan, cluster=cluster)
     writable = can_manage(request.user, plan.municipality_id)
-    if not writable:
+    # Only a draft is edited; a plan in force changes by a new edition («Внести изменения»).
+    editable = writable and plan.status == Plan.Status.DRAFT
+    if not editable:
         rows = [row for row in rows if row["kind"] != "add"]
+    if plan.status == Plan.Status.DRAFT:
+        today = timezone.localdate()
+        for row in rows:
+            if row["kind"] == "activity":
+                row["date_flags"] = deadline_flags(row["activity"], plan, today)
+    edition = getattr(plan, "replaced_by", None)
     context = {
         "plan": plan,
         "rows": rows,
-        "show_executors": plan_has_executors(rows) or writable,
+        "show_executors": plan_has_executors(rows) or editable,
         "clusters": clusters,
         "cluster": cluster,
-        "can_manage": writable,
+        "can_manage": editable,
+        "can_coordinate": writable,
+        "draft_edition": edition if edition is not None and edition.status == Plan.Status.DRAFT else None,
         "risks": plan.risks.order_by("position"),
         "outcomes": plan.outcomes.order_by("position"),
         "team": plan.team.order_by("position"),

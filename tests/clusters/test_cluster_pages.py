@@ -2,13 +2,17 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Cluster, ClusterMembership
+from roadmaps.models import Plan
 from schools.models import SchoolList, SchoolListEntry
 from tests import factories as f
 
 
 @pytest.fixture
 def clusters(cast):
-    """Plan A with two clusters; school A listed twice (repeated), school B once (first time)."""
+    """Plan A, a draft (a plan in force is redistributed only in a new edition), with two clusters;
+    school A listed twice (repeated), school B once (first time)."""
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.DRAFT)
+    cast.plan.refresh_from_db()
     cast.cluster.delete()
     first = Cluster.objects.create(plan=cast.plan, number=2, name="Впервые", criterion="first_time")
     repeated = Cluster.objects.create(plan=cast.plan, number=3, name="Повторно", criterion="repeated")

@@ -90,11 +90,13 @@ def test_signing_refuses_what_the_chair_did_not_see(ready_order, cast, client):
     assert Order.objects.get(pk=ready_order.pk).status == Order.Status.DRAFT
 
 
-def test_several_appendices_need_numbers(ready_order, cast):
+def test_several_appendices_are_numbered_at_signing_not_refused(ready_order, cast):
+    """A second appendix added outside the editor (an import) no longer blocks signing: signing
+    numbers them in their order and the point that said «(приложение)» names its number."""
     OrderAppendix.objects.create(order=ready_order, position=2, kind="text", text="Состав")
-    with pytest.raises(ValidationError) as error:
-        order_sign(order=ready_order, user=cast.chair)
-    assert "Приложений несколько: у каждого должен быть номер." in error.value.messages
+    order = order_sign(order=ready_order, user=cast.chair)
+    assert list(order.appendices.order_by("position").values_list("number", flat=True)) == [1, 2]
+    assert order.points.get(number=1).text == "Утвердить дорожную карту (приложение № 1)."
 
 
 def test_signing_voids_and_replaces_earlier_orders(ready_order, cast):

@@ -79,6 +79,8 @@ def test_the_chair_is_told_how_many_points_were_created_and_for_whom(cast, clien
     client.force_login(cast.chair)
     response = client.post(reverse("reports:order_sign", args=[addressed.pk]), {"version": addressed.version}, follow=True)
     page = response.content.decode()
-    # Quarterly in 2025: 4 points for each of the 2 schools and 4 for the municipality's activity.
-    assert "создано контрольных точек: 12 (школ: 2, муниципальный уровень: 4)" in page
+    # Quarterly in 2025: 4 points for each of the 2 schools and 4 for the municipality's activity; the
+    # edition's row is the old plan's row, whose first-quarter points of schools A and B (due 25.03)
+    # go on with it rather than being made anew.
+    assert "создано контрольных точек: 10 (школ: 2, муниципальный уровень: 4); перешло из прежней редакции: 2." in page
     assert ControlPoint.objects.filter(activity__section__plan=addressed.edition).count() == 12

@@ -19,9 +19,25 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def section(cast):
+def draft(cast):
+    """The cast's plan as a draft: only a draft is edited (a plan in force changes by a new edition,
+    tests/roadmaps/test_editions.py)."""
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.DRAFT)
+    cast.plan.refresh_from_db()
+    return cast.plan
+
+
+@pytest.fixture
+def section(cast, draft):
     cast.plan.schools.set([cast.school_a, cast.school_b])
     return f.PlanSectionFactory(plan=cast.plan, number="2.", title="Мероприятия по улучшению условий")
+
+
+def approve(plan):
+    """What the chair's signature of the approval order does (tests/reports/ sign the order itself)."""
+    from roadmaps.services import plan_approve
+
+    return plan_approve(plan=plan)
 
 
 def activity_data(**overrides):
@@ -38,7 +54,7 @@ def activity_data(**overrides):
     return data
 
 
-def test_it_adds_a_row_in_place_and_creates_its_control_points(cast, section, client):
+def test_it_adds_a_row_in_place_and_its_control_points_come_with_approval(cast, section, client):
     client.force_login(cast.coordinator)
     response = client.post(reverse("roadmaps:activity_add", args=[section.pk]), activity_data(), **HTMX)
     assert response.status_code == 200
@@ -50,6 +66,8 @@ def test_it_adds_a_row_in_place_and_creates_its_control_points(cast, section, cl
         ("municipality", "кураторы"),
     ]
     assert activity.target_label == "не менее 90 %"
+    assert not ControlPoint.objects.filter(activity=activity).exists()  # a draft is not tracked yet
+    approve(cast.plan)
     points = ControlPoint.objects.filter(activity=activity)
     assert sorted((p.school_id or 0, p.due_date) for p in points) == sorted(
         [(cast.school_a.pk, D(2025, 5, 31)), (cast.school_b.pk, D(2025, 5, 31)), (0, D(2025, 5, 31))]
@@ -65,25 +83,30 @@ def test_it_explains_a_bad_row_next_to_the_field(cast, section, client):
     assert not Activity.objects.filter(section=section).exists()
 
 
-def test_it_regenerates_points_and_keeps_reported_ones_when_the_deadline_changes(cast, section, client):
+def test_a_new_deadline_regenerates_points_and_keeps_reported_ones_on_approval(cast, section, client):
     client.force_login(cast.coordinator)
     client.post(reverse("roadmaps:activity_add", args=[section.pk]), activity_data(), **HTMX)
+    approve(cast.plan)
     activity = Activity.objects.get(section=section)
     reported = ControlPoint.objects.get(activity=activity, school=cast.school_a)
     reported.report_text = "Сессия проведена 12.05.2025"
     reported.status = ControlPoint.Status.SUBMITTED
     reported.save()
 
+    # The plan is in force: the deadline changes in a new edition, and takes effect on its approval.
+    client.post(reverse("roadmaps:plan_new_edition", args=[cast.plan.pk]))
+    edition = Plan.objects.get(replaces=cast.plan)
+    copy = Activity.objects.get(section__plan=edition, content=activity.content)
     response = client.post(
-        reverse("roadmaps:activity_change", args=[activity.pk]),
-        activity_data(deadline_text="Сентябрь 2025", version=activity.version),
-        follow=True,
+        reverse("roadmaps:activity_change", args=[copy.pk]), activity_data(deadline_text="Сентябрь 2025", version=copy.version)
     )
-    assert "сохранены и отмечены для вашего решения" in response.content.decode()
+    assert response.status_code == 302
+    approve(edition)
     reported.refresh_from_db()
     assert reported.needs_decision and reported.report_text == "Сессия проведена 12.05.2025"
-    assert ControlPoint.objects.filter(activity=activity, due_date=D(2025, 9, 30)).count() == 3
-    assert not ControlPoint.objects.filter(activity=activity, due_date=D(2025, 5, 31), school=cast.school_b).exists()
+    assert reported.activity_id == copy.pk  # the point went on with the row into the new edition
+    assert ControlPoint.objects.filter(activity=copy, due_date=D(2025, 9, 30)).count() == 3
+    assert not ControlPoint.objects.filter(activity=copy, due_date=D(2025, 5, 31), school=cast.school_b).exists()
 
 
 def test_it_refuses_a_save_over_someone_elses_change(cast, section, client):
@@ -121,7 +144,7 @@ def test_it_reorders_and_renumbers_rows(cast, section, client):
     assert rows == [("Второе", "2.1"), ("Первое", "2.2")]
 
 
-def test_it_numbers_a_cluster_table_plainly(cast, client):
+def test_it_numbers_a_cluster_table_plainly(cast, draft, client):
     cluster = Cluster.objects.create(plan=cast.plan, number=2, name="Впервые")
     table = f.PlanSectionFactory(plan=cast.plan, number="2", title="2 кластер", cluster=cluster)
     for position in (1, 2):
@@ -142,15 +165,18 @@ def test_it_dates_a_schedule_activity_by_hand(cast, section, client):
         {"windows": "15.03.2025\n01.09.2025 – 30.09.2025", "version": activity.version},
     )
     assert response.status_code == 302
+    approve(cast.plan)
     assert list(ControlPoint.objects.filter(activity=activity).order_by("due_date").values_list("window_start", "due_date")) == [
         (None, D(2025, 3, 15)),
         (D(2025, 9, 1), D(2025, 9, 30)),
     ]
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.DRAFT)  # to see the form refuse a bad date
     bad = client.post(reverse("roadmaps:activity_detail", args=[activity.pk]), {"windows": "31.02.2025", "version": activity.version + 1})
     assert "несуществующая дата" in bad.content.decode()
 
 
 def test_it_makes_a_new_edition_and_supersedes_the_old_on_approval(cast, section, client):
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.APPROVED)  # a new edition is made of a plan in force
     activity = f.ActivityFactory(section=section, content="Сетевое взаимодействие со школами-партнёрами")
     cast.cluster.activities.add(activity)
     indicator = cast.plan.indicators.create(position=1, name="Доля педагогов, прошедших КПК", unit="%", target_value=100)
@@ -180,7 +206,8 @@ def test_it_makes_a_new_edition_and_supersedes_the_old_on_approval(cast, section
     assert (cast.plan.status, edition.status) == (Plan.Status.SUPERSEDED, Plan.Status.APPROVED)
     assert ControlPoint.objects.filter(activity__section__plan=edition).exists()
     again = client.post(reverse("roadmaps:plan_new_edition", args=[cast.plan.pk]), follow=True)
-    assert "уже есть новая редакция" in again.content.decode()
+    assert "План утратил силу: новую редакцию готовят от действующей." in again.content.decode()
+    assert Plan.objects.filter(replaces=cast.plan).count() == 1
 
 
 def test_it_keeps_the_history_of_each_activity(cast, section, client):
@@ -201,7 +228,7 @@ def test_it_creates_a_plan_and_explains_a_bad_period(cast, client):
     assert plan.municipality == cast.muni and plan.status == Plan.Status.DRAFT
 
 
-def test_it_refuses_a_plan_save_over_someone_elses(cast, client):
+def test_it_refuses_a_plan_save_over_someone_elses(cast, draft, client):
     client.force_login(cast.coordinator)
     form = {"kind": "roadmap", "title": "Новое название", "period_start": "01.01.2025", "period_end": "31.12.2025", "version": cast.plan.version}
     assert client.post(reverse("roadmaps:plan_change", args=[cast.plan.pk]), form).status_code == 302
@@ -211,7 +238,7 @@ def test_it_refuses_a_plan_save_over_someone_elses(cast, client):
     assert cast.plan.title == "Новое название"
 
 
-def test_it_adds_edits_and_deletes_sections(cast, client):
+def test_it_adds_edits_and_deletes_sections(cast, draft, client):
     client.force_login(cast.coordinator)
     client.post(reverse("roadmaps:section_add", args=[cast.plan.pk]), {"number": "II", "title": "Раздел II. Циклограмма"})
     part = PlanSection.objects.get(plan=cast.plan, number="II")
@@ -240,8 +267,10 @@ def test_it_exports_the_plan_as_the_documents_table(cast, section, client):
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
-    assert values[1] == ["№", "Содержание мероприятия", "Сроки", "Ответственные", "Ожидаемый результат"]
-    assert ["2. Мероприятия по улучшению условий"] in values
+    # The plan's layout (roadmaps.layout): the portal's headings for a plan without its own.
+    assert values[1] == ["№ п/п", "Содержание мероприятия", "Сроки", "Ответственные", "Ожидаемый результат"]
+    # A section: its number as written and its title merged over the rest of the row.
+    assert ["2.", "Мероприятия по улучшению условий"] in values
     assert any(row[:3] == ["2.1", "Сессии кураторов", "Май 2025"] for row in values)
 
 

@@ -82,18 +82,18 @@ def test_a_draft_saves_its_schools_and_tells_what_approval_will_create(draft, cl
 def test_an_approved_plans_schools_change_only_by_a_new_edition(cast, client):
     cast.plan.schools.set([cast.school_a])
     client.force_login(cast.coordinator)
-    page = client.get(change_url(cast.plan)).content.decode()
-    assert "школы плана меняются только новой редакцией" in page
+    # A plan in force is not edited at all, its schools included: «Внести изменения» makes a draft edition.
+    page = client.get(change_url(cast.plan))
+    assert page.status_code == 403 and "Внести изменения" in page.content.decode()
     refused = client.post(change_url(cast.plan), form_data(cast.plan, title="Другое", schools=[cast.school_b.pk]))
-    assert refused.status_code == 200
-    assert "План утверждён: школы плана меняются только новой редакцией плана" in refused.content.decode()
+    assert refused.status_code == 403
     cast.plan.refresh_from_db()
     assert list(cast.plan.schools.all()) == [cast.school_a] and cast.plan.title != "Другое"
-    # The rest of the plan still saves: the disabled checkboxes are not sent and the schools stay.
-    saved = client.post(change_url(cast.plan), form_data(cast.plan, title="Другое"))
+    client.post(reverse("roadmaps:plan_new_edition", args=[cast.plan.pk]))
+    edition = Plan.objects.get(replaces=cast.plan)
+    saved = client.post(change_url(edition), form_data(edition, title="Другое", schools=[cast.school_b.pk]))
     assert saved.status_code == 302
-    cast.plan.refresh_from_db()
-    assert cast.plan.title == "Другое" and list(cast.plan.schools.all()) == [cast.school_a]
+    assert list(edition.schools.all()) == [cast.school_b] and list(cast.plan.schools.all()) == [cast.school_a]
 
 
 def test_a_new_plan_takes_a_years_list_too(draft, client):

@@ -267,6 +267,8 @@ class _MunicipalityLoader:
             "status": p.get("status", Plan.Status.DRAFT),
             "part_of": self.plans.get(p.get("part_of")),
             "result_before_executors": bool(p.get("result_before_executors")),
+            # The table's columns in the document's order, with its headings (roadmaps.layout).
+            "columns": p.get("columns", []),
             **passport,
         }
         if Plan.objects.filter(replaces__in=Plan.objects.filter(**lookup)).exists():

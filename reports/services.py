@@ -20,7 +20,7 @@ from monitoring.control.notifications import notify
 from roadmaps.models import Activity, ExecutorLevel, Plan
 from roadmaps.services import plan_approve
 
-from .models import Order, OrderAppendix, OrderPoint, ReportFile
+from .models import AppendixApproval, Order, OrderAppendix, OrderPoint, ReportFile
 from .pdf import Verification, render_order_pdf, site_url
 from .point_templates import point_initial
 from .selectors import order_content_hash, order_defaults
@@ -39,6 +39,7 @@ SIGNED_READ_ONLY = (
 )
 POINT_COPY_FIELDS = ("number", "text", "responsible", "responsible_text", "deadline_text", "due_date")
 APPENDIX_COPY_FIELDS = ("position", "number", "kind", "title", "plan", "working_group", "school_list", "text")
+APPROVAL_COPY_FIELDS = ("position", "word", "position_text", "name", "date", "date_text")
 ORDER_SKIP_ON_COPY = {
     "id", "number", "date", "status", "replaces", "signed_by", "signed_at", "pdf", "pdf_sha256",
     "content_sha256", "verification_code", "superseded_by", "superseded_on", "version", "import_token",
@@ -387,8 +388,11 @@ def order_new_version(*, order: Order) -> Order:
     copy = Order.objects.create(**{name: getattr(source, name) for name in fields}, replaces=source)
     for point in source.points.order_by("number"):
         OrderPoint.objects.create(order=copy, **{name: getattr(point, name) for name in POINT_COPY_FIELDS})
-    for appendix in source.appendices.order_by("position"):
-        OrderAppendix.objects.create(order=copy, **{name: getattr(appendix, name) for name in APPENDIX_COPY_FIELDS})
+    for appendix in source.appendices.prefetch_related("approvals").order_by("position"):
+        twin = OrderAppendix.objects.create(order=copy, **{name: getattr(appendix, name) for name in APPENDIX_COPY_FIELDS})
+        # The stamps belong to the appendix's text: a new edition of the order starts from them too.
+        for stamp in appendix.approvals.all():
+            AppendixApproval.objects.create(appendix=twin, **{name: getattr(stamp, name) for name in APPROVAL_COPY_FIELDS})
     return copy
 
 

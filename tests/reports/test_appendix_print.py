@@ -291,3 +291,14 @@ def test_the_orders_single_stamp_is_not_printed_twice_when_an_appendix_carries_i
     AppendixApproval.objects.create(appendix=text, word="approve", position_text="Председатель Комитета", name="Т.И. Буц")
     plan_appendix, text_appendix = printed_appendices(order)
     assert not plan_appendix.approval and [s.word for s in text_appendix.stamps] == ["УТВЕРЖДАЮ"]
+
+
+def test_a_new_edition_of_a_signed_order_starts_from_its_appendices_stamps(cast):
+    from reports.services import order_new_version
+
+    order = plan_order(cast, three_level_plan(cast.muni), stamps=STAMPS)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SIGNED)
+    copy = order_new_version(order=Order.objects.get(pk=order.pk))
+    copied = list(copy.appendices.get().approvals.values_list("word", "position_text", "name", "date", "date_text"))
+    original = list(order.appendices.get().approvals.values_list("word", "position_text", "name", "date", "date_text"))
+    assert copied == original and len(copied) == len(STAMPS)

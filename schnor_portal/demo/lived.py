@@ -216,7 +216,12 @@ class _Life:
         if floor is not None and moment <= floor:
             moment = floor + datetime.timedelta(minutes=self.rng.randint(20, 240))
         latest = self.now - datetime.timedelta(minutes=self.rng.randint(30, 90))
-        return min(moment, latest)
+        moment = min(moment, latest)
+        # Near today the cap above can pull a step back before the one it follows (accepted before
+        # it was sent): a step is never earlier than its floor, a minute after it at the least.
+        if floor is not None and moment <= floor:
+            moment = floor + datetime.timedelta(minutes=1)
+        return moment
 
     # who acts --------------------------------------------------------------------------------
 

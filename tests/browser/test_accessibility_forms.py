@@ -7,6 +7,7 @@ import pytest
 
 from roadmaps.models import Plan
 
+from .demo_points import a_point_to_report_heads_my_school
 from .test_accessibility import violations
 from .test_plan_editor_flow import login
 from schnor_portal.demo.loader import load_demo
@@ -28,9 +29,10 @@ def _failures(found):
 
 def test_the_report_form_open_and_with_its_errors(demo, live_server, page):
     found = {}
+    a_point_to_report_heads_my_school()
     login(page, live_server, "director")
     page.goto(live_server.url + "/execution/my-school/")
-    page.locator("[data-testid=open-report]").first.click()
+    page.locator("[data-testid=open-report]", has_text="Заполнить отчёт").first.click()
     form = page.locator("[data-testid=report-form]")
     form.wait_for()
     _check(found, "«Заполнить отчёт» открыт", page)

@@ -6,6 +6,7 @@ from roadmaps.models import Plan
 from roadmaps.services import plan_new_edition
 from schnor_portal.demo.loader import load_demo
 
+from .demo_points import a_point_to_report_heads_my_school
 from .test_plan_editor_flow import login
 
 ACTIVE = "() => { const e = document.activeElement; return [e.tagName, e.name || '', (e.innerText || e.value || '').trim(), !!e.closest('form[hx-post]')]; }"
@@ -64,6 +65,7 @@ def test_a_plan_row_is_added_with_the_keyboard_alone(demo, live_server, page):
 
 
 def test_the_director_reports_on_a_control_point_with_the_keyboard_alone(demo, live_server, page):
+    a_point_to_report_heads_my_school()
     # Logging in, too, is typed: Tab to a field, type, Enter.
     page.goto(live_server.url + "/accounts/login/")
     tab_to(page, lambda tag, name, text, in_form: name == "username", limit=30)

@@ -352,6 +352,7 @@ PLAIN_URLS = {
     "monitoring:dashboard",
     "monitoring:register",
     "monitoring:register_export",
+    "monitoring:register_bulk",  # POST only, every id re-checked: tests/monitoring/control/test_bulk_actions.py
     "monitoring:notifications",
     "monitoring:reminder_settings",
     "monitoring:calendar_settings",  # the user's own feed: tests/monitoring/control/test_calendar_feed.py

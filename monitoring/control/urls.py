@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import calendar, control_points, curator, dashboard, files, notifications, school, visits
+from .views import bulk, calendar, control_points, curator, dashboard, files, notifications, school, visits
 
 app_name = "monitoring"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("register/", dashboard.register, name="register"),
     path("register/export/", dashboard.register_export, name="register_export"),
+    path("register/bulk/", bulk.register_bulk, name="register_bulk"),
     path("points/<int:pk>/", control_points.control_point_detail, name="control_point_detail"),
     path("points/<int:pk>/row/", control_points.control_point_row, name="control_point_row"),
     path("points/<int:pk>/report/", control_points.control_point_report, name="control_point_report"),

@@ -334,6 +334,38 @@ def _decide(request: DueDateChangeRequest, user, status, comment):
     request.save()
 
 
+def _move_due_date(cp: ControlPoint, new_date: datetime.date, user):
+    """The one way a due date moves: `original_due_date` keeps the first date, `due_date` is the date in force."""
+    if cp.status in ControlPoint.CLOSED_STATUSES:
+        raise ValidationError(f"Точка уже «{cp.get_status_display()}»: срок не переносится.", code="status")
+    if cp.original_due_date is None:
+        cp.original_due_date = cp.due_date
+    cp.due_date = new_date
+    _save(cp, user, f"Срок перенесён на {new_date:%d.%m.%Y}")
+
+
+@transaction.atomic
+def control_point_move_due_date(*, control_point: ControlPoint, user, version, due_date: datetime.date) -> ControlPoint:
+    """The coordinator moves the date in force without a request (the register's bulk «Перенести срок»).
+
+    The same move and history record as a granted request; the executors are told, since nobody
+    of them asked for it. A point already due on that date is left as it is: no empty version.
+    """
+    _require(can_coordinate_control_point(user, control_point), NO_COORDINATE)
+    cp = _lock(control_point, version)
+    if cp.due_date == due_date and cp.status not in ControlPoint.CLOSED_STATUSES:
+        return cp
+    _move_due_date(cp, due_date, user)
+    notify(
+        users=reporters(cp),
+        kind=Notification.Kind.DUE_DATE_DECIDED,
+        control_point=cp,
+        text=f"Координатор перенёс срок на {due_date:%d.%m.%Y}: {_point_label(cp)}",
+        actor=user,
+    )
+    return cp
+
+
 @transaction.atomic
 def control_point_grant_due_date(
     *, control_point: ControlPoint, user, version, request: DueDateChangeRequest, comment: str = ""
@@ -342,12 +374,7 @@ def control_point_grant_due_date(
     _require(can_coordinate_control_point(user, control_point), NO_COORDINATE)
     cp = _lock(control_point, version)
     request = _lock_request(cp, request)
-    if cp.status in ControlPoint.CLOSED_STATUSES:
-        raise ValidationError(f"Точка уже «{cp.get_status_display()}»: срок не переносится.", code="status")
-    if cp.original_due_date is None:
-        cp.original_due_date = cp.due_date
-    cp.due_date = request.requested_date
-    _save(cp, user, f"Срок перенесён на {request.requested_date:%d.%m.%Y}")
+    _move_due_date(cp, request.requested_date, user)
     _decide(request, user, DueDateChangeRequest.Status.GRANTED, comment)
     notifications_mark_handled(control_point=cp, kinds=[Notification.Kind.DUE_DATE_REQUESTED])
     notify(

@@ -126,4 +126,20 @@
       if (control) control.focus();
     }
   });
+
+  // <input type=checkbox data-check-all="cp">: «выбрать все на странице» ticks every box named cp.
+  // Unticking one row unticks it again, since the server reads a ticked «все» as the whole page
+  // (that is how the box works without a script).
+  document.addEventListener("change", function (event) {
+    const box = event.target;
+    if (box.type !== "checkbox") return;
+    if (box.dataset.checkAll) {
+      document.querySelectorAll('input[type=checkbox][name="' + box.dataset.checkAll + '"]').forEach(function (row) {
+        row.checked = box.checked;
+      });
+    } else if (box.name && !box.checked) {
+      const all = document.querySelector('input[data-check-all="' + box.name + '"]');
+      if (all) all.checked = false;
+    }
+  });
 })();

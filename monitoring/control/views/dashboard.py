@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from monitoring.control.bulk import ACTIONS as BULK_ACTIONS, may_bulk
 from monitoring.control.exports import register_sheet
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.forms import DateInput
@@ -170,6 +171,9 @@ def register(request):
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "sort_headers": _sort_headers(sort or "due"),
             "today": today,
+            # The coordinator's checkboxes and bulk form; each point is checked again on POST.
+            "bulk": may_bulk(request.user),
+            "bulk_actions": BULK_ACTIONS,
         },
     )
 

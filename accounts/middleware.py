@@ -15,11 +15,13 @@ class MunicipalityTimezoneMiddleware:
         zone_name = None
         if user is not None and user.is_authenticated and user.municipality_id:
             zone_name = user.municipality.time_zone
-        if zone_name:
-            timezone.activate(zoneinfo.ZoneInfo(zone_name))
-        else:
+        if not zone_name:
             timezone.deactivate()
-        return self.get_response(request)
+            return self.get_response(request)
+        # Only for this request: a zone left active would follow the thread into whatever runs next
+        # (a Celery task in an eager test, the next test), where «today» would be UTC+11's tomorrow.
+        with timezone.override(zoneinfo.ZoneInfo(zone_name)):
+            return self.get_response(request)
 
 
 class NoStoreMiddleware:

@@ -6,7 +6,7 @@ import factory
 from accounts.models import Person, Role, User
 from monitoring.models import ControlPoint, ExamResult, ReferenceResult
 from reports.models import Order
-from roadmaps.models import Activity, Plan, PlanSection
+from roadmaps.models import Activity, ActivityExecutor, Plan, PlanSection
 from schools.models import CuratorAssignment, Municipality, Region, School, SchoolList, SchoolListEntry
 
 
@@ -172,3 +172,13 @@ class ReferenceResultFactory(factory.django.DjangoModelFactory):
     grade = 11
     year = 2023
     average_score = Decimal("65.0")
+
+
+def school_row(section, number, content, deadline, position):
+    """A plan row for every school of the plan, carried out by the schools' heads."""
+    activity = Activity.objects.create(
+        section=section, position=position, number=number, content=content, deadline_text=deadline,
+        executors_text="Руководители ШНОР", scope=Activity.Scope.ALL_SCHOOLS,
+    )
+    ActivityExecutor.objects.create(activity=activity, position=1, level="school", kind="role", name="Руководители ШНОР")
+    return activity

@@ -33,23 +33,14 @@ def _ready(order, number, date):
     return order
 
 
-def _school_row(section, number, content, deadline, position):
-    activity = Activity.objects.create(
-        section=section, position=position, number=number, content=content, deadline_text=deadline,
-        executors_text="Руководители ШНОР", scope=Activity.Scope.ALL_SCHOOLS,
-    )
-    ActivityExecutor.objects.create(activity=activity, position=1, level="school", kind="role", name="Руководители ШНОР")
-    return activity
-
-
 @pytest.fixture
 def signed_first(cast):
     """A first plan approved through the portal by a signed order № 87 (its PDF and content hash stored)."""
     plan = f.PlanFactory(municipality=cast.muni, title="Дорожная карта 2025", status=Plan.Status.DRAFT)
     plan.schools.set([cast.school_a, cast.school_b])
     section = f.PlanSectionFactory(plan=plan, number="1.", title="Мероприятия")
-    _school_row(section, "1.1", "Мониторинг текущей успеваемости", "Март 2025 г", 1)
-    _school_row(section, "1.2", "Пробный экзамен по математике в 9-х классах", "Апрель 2025 г", 2)
+    f.school_row(section, "1.1", "Мониторинг текущей успеваемости", "Март 2025 г", 1)
+    f.school_row(section, "1.2", "Пробный экзамен по математике в 9-х классах", "Апрель 2025 г", 2)
     order = _ready(order_for_plan_approval(plan=plan), "87", D(2025, 1, 20))
     order = order_sign(order=order, user=cast.chair)
     plan.refresh_from_db()

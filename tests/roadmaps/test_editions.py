@@ -34,15 +34,6 @@ D = datetime.date
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _row(section, number, content, deadline, position):
-    activity = Activity.objects.create(
-        section=section, position=position, number=number, content=content, deadline_text=deadline,
-        executors_text="Руководители ШНОР", scope=Activity.Scope.ALL_SCHOOLS,
-    )
-    ActivityExecutor.objects.create(activity=activity, position=1, level="school", kind="role", name="Руководители ШНОР")
-    return activity
-
-
 @pytest.fixture
 def in_force(cast):
     """A plan in force for schools A and B with three rows and their control points."""
@@ -52,9 +43,9 @@ def in_force(cast):
     rows = SimpleNamespace(
         plan=plan,
         section=section,
-        kept=_row(section, "1.1", "Мониторинг текущей успеваемости по предметам ГИА", "Март 2025 г", 1),
-        removed=_row(section, "1.2", "Пробный экзамен по математике в 9-х классах", "Апрель 2025 г", 2),
-        moved_date=_row(section, "1.3", "Педагогический совет по итогам диагностики", "Май 2025 г", 3),
+        kept=f.school_row(section, "1.1", "Мониторинг текущей успеваемости по предметам ГИА", "Март 2025 г", 1),
+        removed=f.school_row(section, "1.2", "Пробный экзамен по математике в 9-х классах", "Апрель 2025 г", 2),
+        moved_date=f.school_row(section, "1.3", "Педагогический совет по итогам диагностики", "Май 2025 г", 3),
     )
     control_points_sync_for_plan(plan=plan)
     return rows

@@ -40,6 +40,9 @@ class ControlPoint(models.Model):
         verbose_name="ОО",
         help_text="Пусто — исполнитель муниципального уровня.",
     )
+    # A point with no school is the municipality's, or — when set — the region body's in this
+    # municipality's plan (3-level plans: «регион / район / ОО»); the municipality stays the plan's.
+    regional = models.BooleanField("исполняет регион", default=False, db_default=False)
     window_start = models.DateField("начало окна", null=True, blank=True)
     due_date = models.DateField("срок")
     original_due_date = models.DateField("первоначальный срок", null=True, blank=True)
@@ -85,8 +88,15 @@ class ControlPoint(models.Model):
         ]
 
     def __str__(self):
-        executor = self.school or "муниципалитет"
+        executor = self.school or ("регион" if self.regional else "муниципалитет")
         return f"{self.activity.number} · {executor} · до {self.due_date:%d.%m.%Y}"
+
+    @property
+    def executor_level_label(self) -> str:
+        """Where the point is done, for letters and lists: the school's short name or the level."""
+        if self.school_id:
+            return self.school.short_name
+        return "региональный уровень" if self.regional else "муниципальный уровень"
 
     def clean(self):
         if self.window_start and self.due_date and self.window_start > self.due_date:

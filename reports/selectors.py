@@ -491,6 +491,8 @@ def plan_report_data(*, plan, period_start, period_end, today, user) -> dict:
             add(by_cluster, (0, cluster.number), f"{cluster.number} кластер: {cluster.name}", cp)
         if cp.school_id:
             add(by_school, (0, cp.school.short_name), cp.school.short_name, cp)
+        elif cp.regional:
+            add(by_school, (2, ""), "Региональный уровень", cp)
         else:
             add(by_school, (1, ""), "Муниципальный уровень", cp)
     overdue = [cp for cp in points if cp.is_overdue(today)]

@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Prefetch
 
-from monitoring.control.services import _executor_targets, activity_windows, control_points_untouched
+from monitoring.control.services import activity_windows, control_points_untouched, point_key, wanted_points
 from monitoring.models import ControlPoint
 from schnor_portal.dates import format_date
 
@@ -357,16 +357,12 @@ def year_shift_preview(plan: Plan, years: int) -> ShiftPreview:
 # --- control points --------------------------------------------------------------------------
 
 
-def _point_key(point: ControlPoint):
-    return (point.school_id, point.original_due_date or point.due_date)
-
-
 def _effect(existing: list[ControlPoint], wanted: dict, untouched_ids: set[int], today) -> PointsEffect:
     """What control_points_sync does to `existing` when the row wants `wanted`, without doing it."""
     effect = PointsEffect()
     keys = {}
     for point in existing:
-        keys[_point_key(point)] = point
+        keys[point_key(point)] = point
     for key, point in keys.items():
         if key in wanted:
             effect.kept += 1
@@ -379,17 +375,13 @@ def _effect(existing: list[ControlPoint], wanted: dict, untouched_ids: set[int],
     for key in wanted:
         if key not in keys:
             effect.created += 1
-            if key[1] < today:
+            if key[-1] < today:
                 effect.overdue_created += 1
     return effect
 
 
 def _wanted(activity: Activity, plan: Plan) -> dict:
-    return {
-        (school_id, due): start
-        for start, due in activity_windows(activity, plan)
-        for school_id in _executor_targets(activity, plan)
-    }
+    return wanted_points(activity, plan)
 
 
 # --- the comparison --------------------------------------------------------------------------

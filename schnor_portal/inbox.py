@@ -28,6 +28,9 @@ from schools.access import control_point_scope, visible_control_points, visible_
 Status = ControlPoint.Status
 INBOX_LIMIT = 10
 REQUESTS_PER_PAGE = 20
+# The executor of a point with no school, by its `regional` flag.
+LEVEL_NAMES = {False: "Муниципальный уровень", True: "Региональный уровень"}
+LEVEL_QUERIES = {False: "municipality", True: "region"}
 # A director hears back about a due-date request for this long after the decision.
 ANSWERS_DAYS = 30
 
@@ -96,8 +99,10 @@ def inbox_for_user(*, user, today: datetime.date, page_number=None) -> Inbox:
     inbox = Inbox()
     role = user.role if not user.is_superuser else None
     if role in REGION_ROLES and user.region_id:
-        # The region answers for its municipalities: its one task here is the cabinet, and who went quiet.
+        # The region answers for its municipalities (the cabinet, who went quiet) and reports on the
+        # region body's own points of their plans: those it must do today come first.
         inbox.region = region_inbox(user=user, today=today)
+        inbox.lists = _region_point_lists(user, today)
         return inbox
     if role not in (Role.DIRECTOR, Role.CURATOR, Role.CHAIR, Role.COORDINATOR):
         return inbox
@@ -181,16 +186,46 @@ def inbox_for_user(*, user, today: datetime.date, page_number=None) -> Inbox:
             inbox.overdue_by_executor = [
                 {
                     "school_id": row["school_id"],
-                    "name": row["school__short_name"] or "Муниципальный уровень",
+                    "name": row["school__short_name"] or LEVEL_NAMES[row["regional"]],
                     "overdue": row["n"],
-                    "query": f"overdue=yes&school={row['school_id']}" if row["school_id"] else "overdue=yes&level=municipality",
+                    "query": f"overdue=yes&school={row['school_id']}" if row["school_id"] else f"overdue=yes&level={LEVEL_QUERIES[row['regional']]}",
                 }
                 for row in points.filter(_overdue_q(today))
-                .values("school_id", "school__short_name")
+                .values("school_id", "school__short_name", "regional")
                 .annotate(n=Count("pk"))
                 .order_by("-n", F("school__short_name").asc(nulls_first=True))
             ]
     return inbox
+
+
+def _region_point_lists(user, today) -> list[InboxList]:
+    """The region body's own points (regional, in 3-level plans): returned, overdue, due soon."""
+    points = visible_control_points(user).filter(school__isnull=True, regional=True)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    open_soon = Q(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon)
+    n = points.aggregate(
+        any=Count("pk"),
+        rework=Count("pk", filter=Q(status=Status.REWORK)),
+        overdue=Count("pk", filter=_overdue_q(today)),
+        due_soon=Count("pk", filter=open_soon),
+    )
+    if not n["any"]:
+        return []  # no 3-level plan in the region: nothing of its own to report
+    rows = points.select_related("municipality")
+    return [
+        _point_list(
+            rows.filter(status=Status.REWORK), "region-returned", "Точки региона: возвращены на доработку", n["rework"],
+            "level=region&status=rework", ("due_date", "pk"), today,
+        ),
+        _point_list(
+            rows.filter(_overdue_q(today)), "region-overdue", "Точки региона: просрочены", n["overdue"],
+            "level=region&overdue=yes", ("due_date", "pk"), today,
+        ),
+        _point_list(
+            rows.filter(open_soon), "region-due-soon", f"Точки региона: срок в ближайшие {DUE_SOON_DAYS} дней",
+            n["due_soon"], f"level=region&{_open_query(today, soon)}", ("due_date", "pk"), today,
+        ),
+    ]
 
 
 # --- Drafts: ready to sign or still being prepared ------------------------------------------------

@@ -203,10 +203,23 @@ def _acts_in(user, municipality_id) -> bool:
     return user.is_authenticated and user.is_active and user.municipality_id == municipality_id
 
 
+def reports_for_region(user, control_point) -> bool:
+    """A region account of the point's municipality's region, on one of the region body's own points."""
+    if _is_anonymous(user) or user.role not in REGION_ROLES or not user.region_id:
+        return False
+    if not control_point.regional or control_point.school_id is not None:
+        return False
+    # The point's municipality is loaded with it on every page that asks (get_control_point_for_user).
+    return control_point.municipality.region_id == user.region_id
+
+
 def can_report_control_point(user, control_point) -> bool:
-    """The director reports their own school's points; the coordinator any point of the municipality."""
+    """The director reports their own school's points; the region's accounts the region body's points
+    (ИРО in a 3-level plan); the coordinator any point of the municipality."""
     if can_manage(user, control_point.municipality_id):
         return True
+    if user.is_authenticated and user.role in REGION_ROLES:
+        return reports_for_region(user, control_point)
     return (
         _acts_in(user, control_point.municipality_id)
         and user.role == Role.DIRECTOR

@@ -134,6 +134,34 @@ def test_each_director_has_a_return_and_each_curator_reports_to_check(demo, suff
     assert review.total >= 1
 
 
+def test_the_region_reported_its_own_points_and_finds_the_returned_one_at_home(demo):
+    """Yakovlevsky's plan names ГАУ ДПО ПК ИРО among the executors: the region's viewer reported its points."""
+    today = timezone.localdate()
+    viewer = User.objects.get(username="region_yak")
+    assert viewer.role == Role.REGION and viewer.municipality_id is None and viewer.region.name == "Приморский край"
+    assert Client().login(username="region_yak", password="demo")
+    # Omsk's plan names its region's institute (БОУ ДПО «ИРООО») once too; Uglegorsk's plan has two levels.
+    in_force = ControlPoint.objects.filter(regional=True, activity__section__plan__status=Plan.Status.APPROVED)
+    assert set(in_force.values_list("municipality__name", flat=True)) == {
+        "Яковлевский муниципальный округ", "Русско-Полянский муниципальный район",
+    }
+    regional = in_force.filter(municipality__name="Яковлевский муниципальный округ")
+    past = regional.filter(due_date__lt=today)
+    assert {Status.DONE, Status.REWORK} <= set(past.values_list("status", flat=True))
+    reported = ControlPoint.history.filter(id__in=past.values("pk"), history_change_reason="Отправлено на проверку")
+    assert set(reported.values_list("history_user__username", flat=True)) == {"region_yak"}
+    assert {cp.accepted_by.role for cp in past.filter(status=Status.DONE)} == {Role.COORDINATOR}
+    returned = past.filter(status=Status.REWORK).first()
+    assert returned.comments.filter(author__role=Role.COORDINATOR).exists()
+    assert Notification.objects.filter(user=viewer, kind=Notification.Kind.RETURNED, control_point=returned).exists()
+    lists = {item.key: item for item in inbox_for_user(user=viewer, today=today).lists}
+    assert returned.pk in [cp.pk for cp in lists["region-returned"].items]
+    client = Client()
+    client.force_login(viewer)
+    page = client.get("/").content.decode()
+    assert "Точки региона: возвращены на доработку" in page and f"/execution/points/{returned.pk}/" in page
+
+
 def test_points_follow_their_dates(demo):
     today = timezone.localdate()
     now = timezone.now()

@@ -34,17 +34,18 @@ def _fingerprint() -> str:
     """Everything that must not change between two runs with the same seed, by natural keys (ids may)."""
     # A moved point may share its new date with the next occurrence: the first date breaks the tie.
     points = ControlPoint.objects.order_by(
-        "municipality__name", "activity__section__position", "activity__position", "school__short_name", "due_date",
+        "municipality__name", "activity__section__position", "activity__position", "school__short_name", "regional",
+        "due_date",
         F("original_due_date").asc(nulls_first=True),
     ).values_list(
         "municipality__name", "activity__number", "activity__content", "activity__deadline_text", "school__short_name",
         "window_start", "due_date", "original_due_date", "status", "report_text", "achieved_value", "submitted_at",
-        "completed_at", "accepted_by__username", "accepted_at", "version",
+        "completed_at", "accepted_by__username", "accepted_at", "version", "regional",
     )
     people = User.objects.order_by("username").values_list("username", "role", "last_name", "first_name", "school__short_name")
     comments = ControlPointComment.objects.order_by(
         "control_point__municipality__name", "control_point__activity__section__position", "control_point__activity__position",
-        "control_point__school__short_name", "control_point__due_date",
+        "control_point__school__short_name", "control_point__regional", "control_point__due_date",
         F("control_point__original_due_date").asc(nulls_first=True),
         "created_at", "text",
     ).values_list("control_point__activity__number", "control_point__due_date", "author__username", "text", "created_at")
@@ -72,6 +73,12 @@ def test_it_builds_a_region_with_every_role_status_and_history():
         result = control_points_sync_for_plan(plan=plan)
         assert (result.created, result.deleted, result.flagged) == (0, 0, 0)
         assert result.kept > 0
+
+    # The region body's rows (ГАУ ДПО ПК ИРО) have the region's own points, reported by its viewer.
+    regional = ControlPoint.objects.filter(regional=True)
+    assert regional.exists() and not regional.filter(school__isnull=False).exists()
+    reporters = ControlPoint.history.filter(id__in=regional.values("pk"), history_change_reason="Отправлено на проверку")
+    assert set(reporters.values_list("history_user__role", flat=True)) <= {Role.REGION}
 
     roles = set(User.objects.filter(municipality__in=municipalities).values_list("role", flat=True))
     assert roles == {Role.COORDINATOR, Role.CHAIR, Role.CURATOR, Role.DIRECTOR}

@@ -70,7 +70,7 @@ def parse_selection(values) -> dict[int, int]:
 
 
 def point_label(cp: ControlPoint) -> str:
-    where = cp.school.short_name if cp.school_id else "муниципальный уровень"
+    where = cp.executor_level_label
     return f"{cp.activity.number} {cp.activity.content[:60]} ({where}, срок {cp.due_date:%d.%m.%Y})".strip()
 
 

@@ -128,7 +128,7 @@ def _shorten(text: str, length: int) -> str:
 
 
 def _where(cp: ControlPoint) -> str:
-    return cp.school.short_name if cp.school_id else "муниципальный уровень"
+    return cp.executor_level_label
 
 
 def _term(cp: ControlPoint, today: datetime.date) -> str:

@@ -6,7 +6,9 @@ computed in one aggregate query and kept in the cache (Redis in production) unde
 newest history record of those points. Saving, creating or deleting a point writes one
 (django-simple-history; the workflow, the plan sync and the admin all do), so a changed point
 changes its school's stamp, and only that school is counted afresh: a director's report costs
-the next dashboard one school's count, not the municipality's 30,000 points. «Today» and the
+the next dashboard one school's count, not the municipality's 30,000 points. Above them, each
+municipality's sums are kept under the newest history record of all its points: a region's page
+checks forty such stamps, and reads the schools' stamps only of a municipality that changed. «Today» and the
 chosen period are part of the key, as «overdue» and «planned» depend on them. The labels
 (schools, sections, executors, clusters) are not cached: they are read per request.
 
@@ -14,7 +16,6 @@ Only users who see whole municipalities share these sums; a curator's or a direc
 counts its own schools directly, uncached.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -22,16 +23,18 @@ from django.db.models import OuterRef, Q, Subquery
 
 from monitoring.models import ControlPoint
 from schools.access import sees_whole_municipality, visible_municipalities
-from schools.models import School
+from schools.models import Municipality, School
 
 # A bound on how long sums could outlive a change that left no history record (raw SQL).
 CACHE_SECONDS = 30 * 60
-KEY_VERSION = 3
+KEY_VERSION = 4
 
 
 @dataclass
 class Sums:
-    """Counts of one set of points, whole and per school, activity, municipal activity, school and plan."""
+    """Counts of one set of points, whole and per school, activity, municipal activity, regional activity,
+    school and plan. A regional point (the region body's own, no school) is in the totals and its
+    activity's row, not in the municipality's row of `per_school` (key None)."""
 
     keys: list
     totals: dict = field(default_factory=dict)
@@ -39,6 +42,7 @@ class Sums:
     per_activity: dict = field(default_factory=dict)
     per_municipal_activity: dict = field(default_factory=dict)
     per_school_plan: dict = field(default_factory=dict)
+    per_regional_activity: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.totals:
@@ -47,11 +51,13 @@ class Sums:
     def add(self, group: dict):
         """Count one aggregate row (school, activity, plan and its counts) in every sum it belongs to."""
         school, activity = group["school_id"], group["activity_id"]
-        targets = [self.totals, self._row(self.per_school, school), self._row(self.per_activity, activity)]
-        if school is None:
-            targets.append(self._row(self.per_municipal_activity, activity))
+        targets = [self.totals, self._row(self.per_activity, activity)]
+        if school is None and group["regional"]:
+            targets.append(self._row(self.per_regional_activity, activity))
+        elif school is None:
+            targets += [self._row(self.per_school, None), self._row(self.per_municipal_activity, activity)]
         else:
-            targets.append(self._row(self.per_school_plan, (school, group["activity__section__plan_id"])))
+            targets += [self._row(self.per_school, school), self._row(self.per_school_plan, (school, group["activity__section__plan_id"]))]
         for name in self.keys:
             value = group[name]
             for target in targets:
@@ -65,9 +71,15 @@ class Sums:
             (self.per_activity, other.per_activity),
             (self.per_municipal_activity, other.per_municipal_activity),
             (self.per_school_plan, other.per_school_plan),
+            # Sums cached before regional points existed have no such table (and no such points).
+            (self.per_regional_activity, getattr(other, "per_regional_activity", {})),
         ):
             for key, counts in theirs.items():
-                row = self._row(mine, key)
+                row = mine.get(key)
+                if row is None:
+                    # Most keys are the other side's alone (a school, an activity of one municipality).
+                    mine[key] = dict(counts)
+                    continue
                 for name in self.keys:
                     row[name] += counts[name]
 
@@ -81,7 +93,7 @@ class Sums:
 def _groups(queryset, counts: dict):
     return (
         queryset.order_by()
-        .values("municipality_id", "school_id", "activity_id", "activity__section__plan_id")
+        .values("municipality_id", "school_id", "regional", "activity_id", "activity__section__plan_id")
         .annotate(**counts)
     )
 
@@ -117,6 +129,18 @@ def _unit_name(unit) -> str:
     return f"m{unit[1]}" if isinstance(unit, tuple) else f"s{unit}"
 
 
+def municipal_stamps(municipalities) -> dict:
+    """Each municipality's stamp: the newest history record of any of its points, one index step each."""
+    history = ControlPoint.history.model
+    newest = history.objects.filter(municipality_id=OuterRef("pk")).order_by("-history_id")
+    rows = (
+        municipalities.order_by()
+        .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
+        .values_list("pk", "stamp_id", "stamp_at")
+    )
+    return {pk: f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}" for pk, stamp_id, stamp_at in rows}
+
+
 def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
     """The counts of `base` (the user's points, filtered by the period) as `Sums`.
 
@@ -129,45 +153,47 @@ def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
             sums.add(group)
         return sums
 
-    stamps, owners = _stamps(visible_municipalities(user))
-    # Two layers: a municipality's sums under the stamps of all its units, then each unit's. A region
-    # reads its forty municipalities' sums instead of merging a thousand schools' on every page;
-    # a report costs the next page one school's count and one municipality's merge.
-    units_of = {}
-    for unit in stamps:
-        units_of.setdefault(owners[unit], []).append(unit)
+    return municipal_sums(visible_municipalities(user), base=base, counts=counts, cache_key=cache_key)
+
+
+def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refresh=False) -> Sums:
+    """The sums of `base` over whole `municipalities`, from the cache where their stamps allow.
+
+    `refresh` (the beat's warming) also extends the life of the entries found, so that an unchanged
+    municipality is not counted again when its entry would have expired.
+    """
+    keys = list(counts)
+    # Two layers. A municipality's sums are kept under its own stamp: a region's page checks forty
+    # stamps and reads forty entries, not a thousand schools' stamps. Only a municipality whose
+    # stamp moved has its units' (schools', its own points') stamps read, and only a changed unit
+    # is counted again: a director's report costs the next page one school's count.
+    stamps_of_municipalities = municipal_stamps(municipalities)
     municipal_names = {
-        municipality: "monitoring:dashboard-municipality:{}:{}:{}:{}".format(
-            KEY_VERSION,
-            municipality,
-            cache_key,
-            hashlib.sha256("|".join(f"{_unit_name(u)}={stamps[u]}" for u in sorted(units, key=_unit_name)).encode()).hexdigest(),
-        )
-        for municipality, units in units_of.items()
+        municipality: f"monitoring:dashboard-municipality:{KEY_VERSION}:{municipality}:{cache_key}:{stamp}"
+        for municipality, stamp in stamps_of_municipalities.items()
     }
     found_municipal = cache.get_many(list(municipal_names.values()))
-    stale = [unit for m, name in municipal_names.items() if name not in found_municipal for unit in units_of[m]]
-    names = {
-        unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamps[unit]}" for unit in stale
-    }
-    found = cache.get_many(list(names.values())) if names else {}
-    missing = [unit for unit, name in names.items() if name not in found]
-    fresh = {unit: Sums(keys) for unit in missing}
-    if missing:
-        schools = [unit for unit in missing if not isinstance(unit, tuple)]
-        own = [unit[1] for unit in missing if isinstance(unit, tuple)]
-        for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
-            fresh[_unit(group)].add(group)
-        cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
-    by_unit = {unit: found.get(names[unit]) or fresh[unit] for unit in stale}
+    stale_municipalities = [m for m, name in municipal_names.items() if name not in found_municipal]
+    if refresh:
+        for name in found_municipal:
+            cache.touch(name, CACHE_SECONDS)
     rebuilt = {}
-    for municipality, name in municipal_names.items():
-        if name in found_municipal:
-            continue
-        sums = rebuilt[name] = Sums(keys)
-        for unit in units_of[municipality]:
-            sums.merge(by_unit[unit])
-    if rebuilt:
+    if stale_municipalities:
+        stamps, owners = _stamps(Municipality.objects.filter(pk__in=stale_municipalities))
+        names = {unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamps[unit]}" for unit in stamps}
+        found = cache.get_many(list(names.values()))
+        missing = [unit for unit, name in names.items() if name not in found]
+        fresh = {unit: Sums(keys) for unit in missing}
+        if missing:
+            schools = [unit for unit in missing if not isinstance(unit, tuple)]
+            own = [unit[1] for unit in missing if isinstance(unit, tuple)]
+            for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
+                fresh[_unit(group)].add(group)
+            cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
+        for municipality in stale_municipalities:
+            rebuilt[municipal_names[municipality]] = Sums(keys)
+        for unit in stamps:
+            rebuilt[municipal_names[owners[unit]]].merge(found.get(names[unit]) or fresh[unit])
         cache.set_many(rebuilt, CACHE_SECONDS)
     total = Sums(keys)
     for sums in [*found_municipal.values(), *rebuilt.values()]:

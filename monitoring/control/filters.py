@@ -9,6 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.db.models import Exists, F, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -69,11 +70,30 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         return mark_safe("".join(parts))
 
 
+class RowChoiceIterator(ModelChoiceIterator):
+    """The options from a values_list of the field's queryset, labelled by `field.label_from_row`.
+
+    A region's panel offers 1,200 schools and 440 sections: a model instance per option (and its
+    plan) was most of the register's rendering time. Checking a chosen value still goes through
+    the queryset, as in any ModelChoiceField.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        columns, label = self.field.option_columns, self.field.label_from_row
+        for row in self.queryset.values_list("pk", *columns):
+            yield (row[0], label(*row[1:]))
+
+
 class LabelledModelChoiceField(django_filters.fields.ModelChoiceField):
-    def __init__(self, *args, label_from_instance=None, **kwargs):
+    def __init__(self, *args, label_from_instance=None, option_columns=None, label_from_row=None, **kwargs):
         super().__init__(*args, **kwargs)
         if label_from_instance:
             self.label_from_instance = label_from_instance
+        if option_columns:
+            self.option_columns, self.label_from_row = option_columns, label_from_row
+            self.iterator = RowChoiceIterator
 
 
 class LabelledModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -84,32 +104,52 @@ def _plan_label(plan):
     return f"{plan.get_kind_display()} {plan.period_start:%Y}–{plan.period_end:%Y}: {plan.title[:80]}"
 
 
-def _section_label(section):
-    return f"{section.plan.period_start:%Y}–{section.plan.period_end:%Y} · {section.number} {section.title[:90]}".strip()
+PERIOD_COLUMNS = ("plan__period_start", "plan__period_end")
+SECTION_COLUMNS = (*PERIOD_COLUMNS, "number", "title")
+CLUSTER_COLUMNS = (*PERIOD_COLUMNS, "number", "name")
+SCHOOL_COLUMNS = ("short_name",)
 
 
-def _cluster_label(cluster):
-    return f"{cluster.plan.period_start:%Y}–{cluster.plan.period_end:%Y}: {cluster.number} кластер — {cluster.name[:60]}"
+def _section_label(start, end, number, title):
+    return f"{start:%Y}–{end:%Y} · {number} {title[:90]}".strip()
+
+
+def _cluster_label(start, end, number, name):
+    return f"{start:%Y}–{end:%Y}: {number} кластер — {name[:60]}"
+
+
+def _school_label(short_name):
+    return short_name
 
 
 class ControlPointOrderingFilter(django_filters.OrderingFilter):
     """Sort by a column; (due_date, pk) always ends the order, so pages are stable and keyset-friendly."""
 
     def filter(self, qs, value):
+        params = [param for param in value or () if param not in django_filters.constants.EMPTY_VALUES]
+        if params == ["-due"]:
+            # Latest first, ties by id the same way: one direction, so an index on (…, due_date, id)
+            # is read backwards instead of a region's points being sorted (mixed directions can't be).
+            return qs.order_by("-due_date", "-pk")
         ordering = []
-        for param in value or ():
-            if param in django_filters.constants.EMPTY_VALUES:
-                continue
+        for param in params:
             descending = param.startswith("-")
             for name in self.COLUMNS.get(param.lstrip("-"), ()):
                 expression = F(name)
-                ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True))
+                if name not in self.NULLABLE:
+                    ordering.append(expression.desc() if descending else expression.asc())
+                else:
+                    ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True))
         return qs.order_by(*ordering, "due_date", "pk")
+
+    # Only these can be empty; naming NULLS on a NOT NULL column keeps PostgreSQL from its indexes.
+    NULLABLE = ("school__short_name", "school")
 
     COLUMNS = {
         "due": ("due_date",),
         "number": ("activity__section__plan__period_start", "activity__section__position", "activity__position"),
-        "school": ("school__short_name",),
+        # The school after its name: two schools of one name stay apart, each a block of rows.
+        "school": ("school__short_name", "school"),
         "status": ("status",),
         "updated": ("updated_at",),
     }
@@ -125,17 +165,20 @@ class ControlPointFilter(django_filters.FilterSet):
         widget=QuickSelect,
     )
     section = LabelledModelChoiceFilter(
-        label="Раздел", queryset=None, empty_label="любой", method="filter_section", label_from_instance=_section_label,
-        widget=QuickSelect,
+        label="Раздел", queryset=None, empty_label="любой", method="filter_section",
+        option_columns=SECTION_COLUMNS, label_from_row=_section_label, widget=QuickSelect,
     )
     cluster = LabelledModelChoiceFilter(
-        label="Кластер", queryset=None, empty_label="любой", method="filter_cluster", label_from_instance=_cluster_label,
+        label="Кластер", queryset=None, empty_label="любой", method="filter_cluster",
+        option_columns=CLUSTER_COLUMNS, label_from_row=_cluster_label, widget=QuickSelect,
+    )
+    school = LabelledModelChoiceFilter(
+        label="ОО", queryset=None, empty_label="любая", option_columns=SCHOOL_COLUMNS, label_from_row=_school_label,
         widget=QuickSelect,
     )
-    school = django_filters.ModelChoiceFilter(label="ОО", queryset=None, empty_label="любая", widget=QuickSelect)
     level = django_filters.ChoiceFilter(
         label="Уровень исполнителя",
-        choices=[("school", "ОО"), ("municipality", "муниципальный")],
+        choices=[("school", "ОО"), ("municipality", "муниципальный"), ("region", "региональный")],
         empty_label="любой",
         method="filter_level",
         widget=QuickSelect,
@@ -242,13 +285,16 @@ class ControlPointFilter(django_filters.FilterSet):
         )
 
     def filter_level(self, queryset, name, value):
-        return queryset.filter(school__isnull=(value == "municipality"))
+        if value == "school":
+            return queryset.filter(school__isnull=False)
+        # The region body's own points are not the municipality's, though neither has a school.
+        return queryset.filter(school__isnull=True, regional=(value == "region"))
 
     def filter_executor(self, queryset, name, value):
         named = ActivityExecutor.objects.filter(
             activity_id=OuterRef("activity_id"), level=ExecutorLevel.MUNICIPALITY, name=value
         )
-        return queryset.filter(Exists(named), school__isnull=True)
+        return queryset.filter(Exists(named), school__isnull=True, regional=False)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(due_date__lt=self.today) & ~Q(status__in=ControlPoint.CLOSED_STATUSES)

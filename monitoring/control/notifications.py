@@ -34,10 +34,18 @@ def coordinators(municipality_id) -> QuerySet[User]:
     return _active(User.objects.filter(role=Role.COORDINATOR, municipality_id=municipality_id))
 
 
+def region_viewers(municipality_id) -> QuerySet[User]:
+    """The region viewers of the municipality's region: they carry out the region body's points."""
+    return _active(User.objects.filter(role=Role.REGION, region__municipalities=municipality_id))
+
+
 def reporters(control_point: ControlPoint) -> list[User]:
-    """Who reports the point: the school's director, or the coordinators for a municipal point."""
+    """Who reports the point: the school's director, the region's viewers for a regional point, or
+    the coordinators for a municipal point."""
     if control_point.school_id:
         return list(school_directors(control_point.school_id))
+    if control_point.regional:
+        return list(region_viewers(control_point.municipality_id))
     return list(coordinators(control_point.municipality_id))
 
 

@@ -1,7 +1,8 @@
 """«Напомнить»: the coordinator sends one point's executors a letter now, outside the morning digest.
 
 Who gets it is who the digest would write to about the point's own duty (reminders.py): the
-school's director account(s) for a school's point; for a municipal point, the people named as its
+school's director account(s) for a school's point; for a regional point (the region body's own) the
+region's viewers of the municipality's region; for a municipal point, the people named as its
 municipal executors in the plan who have an account (the digest sends those to the coordinators,
 but a coordinator reminding the coordinators is no reminder).
 
@@ -29,7 +30,7 @@ from roadmaps.models import ExecutorLevel
 from schnor_portal.emails import letter_prepare
 from schools.access import can_coordinate_control_point
 
-from .notifications import school_directors
+from .notifications import region_viewers, school_directors
 from .reminders import ru_days
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ def control_point_remind_recipients(control_point: ControlPoint) -> list[User]:
     """Active accounts that carry out the point: see the module docstring."""
     if control_point.school_id:
         return list(school_directors(control_point.school_id).select_related("person").order_by("pk"))
+    if control_point.regional:
+        return list(region_viewers(control_point.municipality_id).select_related("person").order_by("pk"))
     people = control_point.activity.executor_set.exclude(level=ExecutorLevel.SCHOOL).filter(person__isnull=False)
     return list(
         User.objects.filter(
@@ -88,7 +91,7 @@ def _letter(cp: ControlPoint, *, recipient: User, email: str, actor: User, today
         term = "срок сегодня"
     else:
         term = f"осталось {ru_days((cp.due_date - today).days)}"
-    where = cp.school.short_name if cp.school_id else "муниципальный уровень"
+    where = cp.executor_level_label
     url = settings.PORTAL_BASE_URL + reverse("monitoring:control_point_detail", args=[cp.pk])
     body = "\n".join(
         [

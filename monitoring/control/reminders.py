@@ -4,7 +4,8 @@ The beat runs hourly (schnor_portal/celery.py); a municipality gets its letters 
 its local clock shows the configured send hour (8:00 by default), so Omsk (UTC+6) and Sakhalin
 (UTC+11) each hear at their own eight. Whom a point concerns:
 
-* a school's point — the school's director; a municipal point — the coordinators;
+* a school's point — the school's director; a municipal point — the coordinators; a regional point
+  (the region body's own, in a 3-level plan) — the region's viewers;
 * overdue more than N days (escalation) — also the school's curator; more than 2N — the coordinators.
 
 Each letter lists, once per point: returned for rework, overdue (with days), due today, due in
@@ -88,6 +89,11 @@ class DigestItem:
     control_point: ControlPoint
     url: str
     days_overdue: int = 0
+    place: str = ""  # a regional point names its municipality too: the region reads many
+
+    @property
+    def where(self):
+        return self.place or self.control_point.executor_level_label
 
     @property
     def days_overdue_label(self):
@@ -152,6 +158,9 @@ def digests_for_municipality(
         .order_by("due_date", "pk")
     )
     users = list(User.objects.filter(is_active=True, municipality=municipality).select_related("person"))
+    region_viewers = list(
+        User.objects.filter(is_active=True, role=Role.REGION, region_id=municipality.region_id).select_related("person")
+    ) if any(cp.regional for cp in points) else []
     directors = defaultdict(list)
     coordinators = []
     curator_by_person = {}
@@ -176,8 +185,12 @@ def digests_for_municipality(
         return digests[user.pk]
 
     for cp in points:
-        item = DigestItem(cp, _url(cp), days_overdue=max(0, (local_date - cp.due_date).days))
-        responsible = directors.get(cp.school_id, []) if cp.school_id else coordinators
+        place = f"{cp.executor_level_label}, {municipality.name}" if cp.regional else ""
+        item = DigestItem(cp, _url(cp), days_overdue=max(0, (local_date - cp.due_date).days), place=place)
+        if cp.school_id:
+            responsible = directors.get(cp.school_id, [])
+        else:
+            responsible = region_viewers if cp.regional else coordinators
         # A report on the curator's desk is not the school's to do: it is not the reporter's reminder.
         if cp.status != Status.SUBMITTED:
             if cp.status == Status.REWORK:
@@ -219,6 +232,10 @@ def _section_links(digest: Digest) -> dict:
         "due_soon": {"due_from": soon_from.isoformat(), "due_to": soon_to.isoformat(), "status": still_open},
         "escalated": {"overdue": "yes", "level": "school"},
     }
+    if digest.user.role == Role.REGION:
+        # The region's register holds every municipality's points: its letter is about its own.
+        for query in queries.values():
+            query.setdefault("level", "region")
     return {name: f"{register}?{urlencode(query, doseq=True)}" for name, query in queries.items()}
 
 
@@ -307,6 +324,7 @@ def digests_send(*, now: datetime.datetime | None = None, force=False, municipal
     """
     now = now or timezone.now()
     report = SendReport()
+    region_digests: dict[int, Digest] = {}
     municipalities = Municipality.objects.select_related("reminder_settings").order_by("name")
     if municipality_ids is not None:
         municipalities = municipalities.filter(pk__in=municipality_ids)
@@ -324,8 +342,24 @@ def digests_send(*, now: datetime.datetime | None = None, force=False, municipal
             ).values_list("user_id", flat=True)
         )
         for digest in digests_for_municipality(municipality=municipality, local_date=local_date, reminder_settings=rs):
-            if digest.user.pk in sent:
+            if digest.user.municipality_id is None:
+                # A region's viewer hears of several municipalities' regional points: one letter a day
+                # (DigestLog is per person and day), so their sections are gathered first.
+                _gather(region_digests, digest)
+            elif digest.user.pk in sent:
                 report.already_sent += 1
             else:
                 digest_send(digest, report)
+    for digest in region_digests.values():
+        digest_send(digest, report)
     return report
+
+
+def _gather(digests: dict, digest: Digest):
+    mine = digests.get(digest.user.pk)
+    if mine is None:
+        digests[digest.user.pk] = digest
+        return
+    for section in DIGEST_SECTIONS:
+        for item in getattr(digest, section):
+            mine.add(section, item)

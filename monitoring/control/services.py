@@ -36,15 +36,56 @@ def _schools_in_scope(activity: Activity, plan: Plan) -> list[int]:
     return []
 
 
-def _executor_targets(activity: Activity, plan: Plan) -> list[int | None]:
-    """One target per school for school-level executors, one (None) for the municipality's."""
-    levels = {e.level for e in activity.executor_set.all()}
-    targets: list[int | None] = []
+MUNICIPALITY = "municipality"
+REGION = "region"
+
+
+def executor_targets(levels: set, scope: str, school_ids) -> list:
+    """Who gets a point, from the executors' levels: each school in scope, the municipality, the region.
+
+    A region body (ИРО, the ministry) of a 3-level plan reports on its own point; the municipality
+    keeps one when it executes too, when nobody is named, or when the row is the municipality's
+    own (scope) unless only the region is named. A plan without region executors gets exactly
+    the points it had before regional points existed.
+    """
+    targets: list = []
     if ExecutorLevel.SCHOOL in levels:
-        targets.extend(_schools_in_scope(activity, plan))
-    if not levels or levels - {ExecutorLevel.SCHOOL} or activity.scope == Activity.Scope.MUNICIPALITY:
-        targets.append(None)
+        targets.extend(school_ids)
+    if (
+        not levels
+        or ExecutorLevel.MUNICIPALITY in levels
+        or (scope == Activity.Scope.MUNICIPALITY and levels != {ExecutorLevel.REGION})
+    ):
+        targets.append(MUNICIPALITY)
+    if ExecutorLevel.REGION in levels:
+        targets.append(REGION)
     return targets
+
+
+def _executor_targets(activity: Activity, plan: Plan) -> list:
+    levels = {e.level for e in activity.executor_set.all()}
+    school_ids = _schools_in_scope(activity, plan) if ExecutorLevel.SCHOOL in levels else []
+    return executor_targets(levels, activity.scope, school_ids)
+
+
+def target_key(target) -> tuple:
+    """(school_id, regional) of a target: the point's executor as stored."""
+    if target == MUNICIPALITY:
+        return (None, False)
+    if target == REGION:
+        return (None, True)
+    return (target, False)
+
+
+def point_key(cp: ControlPoint) -> tuple:
+    """An existing point's identity for the sync: its executor and its first due date."""
+    return (cp.school_id, cp.regional, cp.original_due_date or cp.due_date)
+
+
+def wanted_points(activity: Activity, plan: Plan) -> dict:
+    """(school_id, regional, due) → window start, of every point the activity should have."""
+    keys = [target_key(target) for target in _executor_targets(activity, plan)]
+    return {(*key, due): start for start, due in activity_windows(activity, plan) for key in keys}
 
 
 def control_points_untouched(queryset):
@@ -77,15 +118,11 @@ def control_points_sync(*, activity: Activity, plan: Plan) -> SyncResult:
     """
     if plan.status != Plan.Status.APPROVED:
         return SyncResult()
-    wanted = {
-        (school_id, due): start
-        for start, due in activity_windows(activity, plan)
-        for school_id in _executor_targets(activity, plan)
-    }
+    wanted = wanted_points(activity, plan)
     result = SyncResult()
     existing = {}
     for cp in activity.control_points.all():
-        existing[(cp.school_id, cp.original_due_date or cp.due_date)] = cp
+        existing[point_key(cp)] = cp
 
     stale = [cp for key, cp in existing.items() if key not in wanted]
     if stale:
@@ -118,11 +155,12 @@ def control_points_sync(*, activity: Activity, plan: Plan) -> SyncResult:
             activity=activity,
             municipality_id=plan.municipality_id,
             school_id=school_id,
+            regional=regional,
             window_start=start,
             due_date=due,
         )
-        for (school_id, due), start in wanted.items()
-        if (school_id, due) not in existing
+        for (school_id, regional, due), start in wanted.items()
+        if (school_id, regional, due) not in existing
     ]
     if new:
         bulk_create_with_history(new, ControlPoint, batch_size=500)

@@ -10,9 +10,10 @@
 against the date in force.
 
 Who may act is decided in schools/access.py: the director reports their own school's points up
-to «на проверке»; the school's curator (today) accepts or returns; the coordinator may do all of it
-in the municipality, municipal-level points included, and alone cancels, keeps a point flagged
-after a plan change and moves due dates. The chair and the region viewer read.
+to «на проверке»; the region's accounts do the same for the region body's own points (regional);
+the school's curator (today) accepts or returns; the coordinator may do all of it in the
+municipality, municipal and regional points included, and alone cancels, keeps a point flagged
+after a plan change and moves due dates. The chair reads; the region reads the rest.
 
 Every change is checked against the version the user loaded (optimistic lock, as HC's
 sendreports claims a row): the row is locked, its version compared, then bumped. A second save
@@ -47,7 +48,10 @@ REPORT_STATUSES = {
     Status.REWORK: (Status.REWORK,),
 }
 
-NO_REPORT = "Отчитываться по этой точке может руководитель её школы или муниципальный координатор."
+NO_REPORT = (
+    "Отчитываться по этой точке может руководитель её школы (по точке регионального уровня — учётная запись "
+    "региона) или муниципальный координатор."
+)
 NO_REVIEW = "Принимать и возвращать отчёты может куратор школы или муниципальный координатор."
 NO_COORDINATE = "Это решение принимает муниципальный координатор."
 
@@ -83,7 +87,7 @@ def _save(control_point: ControlPoint, user, reason: str):
 
 
 def _point_label(cp: ControlPoint) -> str:
-    where = cp.school.short_name if cp.school_id else "муниципальный уровень"
+    where = cp.executor_level_label
     return f"{cp.activity.number} {cp.activity.content[:80]} ({where}, срок {cp.due_date:%d.%m.%Y})".strip()
 
 
@@ -262,7 +266,7 @@ def control_point_comment(*, control_point: ControlPoint, user, text: str) -> Co
     """Add to the thread. A comment changes no field of the point, so it needs no version."""
     _require(
         can_report_control_point(user, control_point) or can_review_control_point(user, control_point),
-        "Комментировать могут руководитель школы, её куратор и координатор.",
+        "Комментировать могут руководитель школы, её куратор, координатор и — по точке региона — регион.",
     )
     text = (text or "").strip()
     if not text:

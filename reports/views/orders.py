@@ -155,11 +155,13 @@ def order_sign_view(request, pk):
             created = points.exclude(pk__in=carried_before).aggregate(
                 total=Count("pk"),
                 schools=Count("school", distinct=True),
-                municipality=Count("pk", filter=Q(school__isnull=True)),
+                municipality=Count("pk", filter=Q(school__isnull=True, regional=False)),
+                region=Count("pk", filter=Q(school__isnull=True, regional=True)),
             )
+            region = f", региональный уровень: {created['region']}" if created["region"] else ""
             message += (
                 f"; создано контрольных точек: {created['total']} "
-                f"(школ: {created['schools']}, муниципальный уровень: {created['municipality']})"
+                f"(школ: {created['schools']}, муниципальный уровень: {created['municipality']}{region})"
             )
             carried = points.filter(pk__in=carried_before).count()
             if carried:

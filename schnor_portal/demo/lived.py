@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from unittest import mock
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -37,7 +37,8 @@ from monitoring.control.notifications import school_curators
 from monitoring.models import ControlPoint, Notification
 from reports.models import Order
 from reports.services import order_for_plan_approval, order_save, order_sign
-from roadmaps.models import Activity, Plan
+from roadmaps.deadlines import parse_deadline
+from roadmaps.models import Activity, ExecutorLevel, Plan
 from roadmaps.services import plan_new_edition, plan_save
 
 Status = ControlPoint.Status
@@ -118,6 +119,13 @@ REPORT_OPENINGS = [
 ]
 REPORT_DEFAULT = "Мероприятие выполнено ({what}). Итоги подведены {date}, подтверждающие материалы — на сайте школы."
 MUNICIPAL_DEFAULT = "Выполнено комитетом ({what}). Итоги подведены {date}, информация направлена в школы письмом № {num}."
+REGIONAL_DEFAULT = (
+    "Проведено региональным исполнителем ({what}). Итоги подведены {date}, материалы направлены в орган "
+    "управления образованием письмом № {num}."
+)
+# The region body's past points of a 3-level plan, oldest first: the region's viewer reported them,
+# the coordinator accepted one and returned one (it is on the region's home), one waits for review.
+REGIONAL_PAST_FATES = ("done", "rework", "submitted")
 REPORT_ENDINGS = [
     "",
     " Информация размещена на сайте школы в разделе «Повышение качества образования».",
@@ -161,7 +169,7 @@ def _short(content: str) -> str:
 def _report_text(rng: random.Random, cp: ControlPoint, moment: datetime.datetime) -> str:
     content = cp.activity.content
     lowered = content.lower()
-    template = MUNICIPAL_DEFAULT if cp.school_id is None else REPORT_DEFAULT
+    template = REPORT_DEFAULT if cp.school_id is not None else REGIONAL_DEFAULT if cp.regional else MUNICIPAL_DEFAULT
     if cp.school_id is not None:
         for words, candidate in REPORT_OPENINGS:
             if any(w in lowered for w in words):
@@ -203,6 +211,9 @@ class _Life:
         self.coordinator = users.filter(role=Role.COORDINATOR).first()
         self.chair = users.filter(role=Role.CHAIR).first()
         self.directors = {u.school_id: u for u in users.filter(role=Role.DIRECTOR, school__isnull=False)}
+        self.region_viewer = (
+            User.objects.filter(role=Role.REGION, region_id=municipality.region_id, is_active=True).order_by("pk").first()
+        )
 
     # moments ---------------------------------------------------------------------------------
 
@@ -228,6 +239,8 @@ class _Life:
     def reporter(self, cp):
         # Schools without a portal account send their reports to the committee, and the coordinator
         # enters them: the portal allows the coordinator every step of a point of the municipality.
+        if cp.regional:
+            return self.region_viewer or self.coordinator
         return self.directors.get(cp.school_id) or self.coordinator
 
     def reviewer(self, cp):
@@ -415,6 +428,9 @@ def _live_edition(life: _Life, edition: Plan):
         .values_list("person__curator_assignments__school_id", flat=True)
     )
     _guarantee(life, fates, points, "submitted", sorted(s for s in curated if s))
+    past_regional = [cp for cp in points if cp.regional and cp.due_date < life.today]
+    for cp, fate in zip(past_regional, REGIONAL_PAST_FATES):
+        fates[cp.pk] = fate
     for cp in points:
         life.live(cp, fates[cp.pk], born)
     _due_date_requests(life, edition)
@@ -448,9 +464,37 @@ def _due_date_requests(life: _Life, edition: Plan):
 def _read_old_notifications(life: _Life):
     """What is older than UNREAD_DAYS the user read a few hours after it came; the last days' stay new."""
     cutoff = life.now - datetime.timedelta(days=UNREAD_DAYS)
-    Notification.objects.filter(user__municipality=life.municipality, read_at__isnull=True, created_at__lt=cutoff).update(
-        read_at=F("created_at") + datetime.timedelta(hours=3)
+    # The region's accounts hear of this municipality's regional points: theirs are read the same way.
+    Notification.objects.filter(
+        Q(user__municipality=life.municipality) | Q(user__region__isnull=False, control_point__municipality=life.municipality),
+        read_at__isnull=True, created_at__lt=cutoff,
+    ).update(read_at=F("created_at") + datetime.timedelta(hours=3))
+
+
+def _with_a_lived_year(plan: Plan, years: int, today: datetime.date) -> int:
+    """One year less for a plan whose region body would have nothing past in the latest period.
+
+    Yakovlevsky's ИРО rows are «Постоянно» (a window a year, due 31 December): in the latest period
+    that holds today none of them is past, and the region's viewer would find nothing lived on
+    their home. Started a year earlier (when that period still holds today), the edition has a
+    year of the region's reports behind it. A plan whose region rows already have a past window
+    (Omsk's «Октябрь 2023») moves as every plan does.
+    """
+    if years < 2 or not shift_date(plan.period_start, years - 1) <= today <= shift_date(plan.period_end, years - 1):
+        return years
+    texts = list(
+        Activity.objects.filter(section__plan=plan, executor_set__level=ExecutorLevel.REGION)
+        .values_list("deadline_text", flat=True)
+        .distinct()
     )
+    first, last = plan.period_start.year, plan.period_end.year
+    start, end = shift_date(plan.period_start, years), shift_date(plan.period_end, years)
+    past = any(
+        due < today
+        for text in texts
+        for _, due in parse_deadline(shift_years(text, years, first, last), start, end).windows
+    )
+    return years - 1 if texts and not past else years
 
 
 def _plan_lived(plan: Plan) -> bool:
@@ -471,7 +515,7 @@ def live_municipality(municipality, plans, today: datetime.date | None = None) -
     if life.coordinator is None or life.chair is None:
         return False
     for plan in tracked:
-        years = years_to_today(plan.period_start, plan.period_end, today)
+        years = _with_a_lived_year(plan, years_to_today(plan.period_start, plan.period_end, today), today)
         if not years:
             continue
         # Approved, as municipalities do, a fortnight before its period begins: no point of it is

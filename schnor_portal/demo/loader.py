@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from accounts.models import Person, PersonRole, User
+from accounts.models import REGION_ROLES, Person, PersonRole, User
 from clusters.models import Cluster, ClusterMembership
 from monitoring.control.services import control_points_sync_for_plan
 from schnor_portal.demo.lived import live_municipality
@@ -466,12 +466,17 @@ class _MunicipalityLoader:
 
     def load_account(self, a):
         user = User.objects.filter(username=a["username"]).first()
-        values = {
-            "role": a["role"],
-            "municipality": self.municipality,
-            "person": self.people.get(a.get("person")),
-            "school": self.schools.get(a.get("school")),
-        }
+        if a["role"] in REGION_ROLES:
+            # The region's account (its viewer reports the region body's points of 3-level plans)
+            # belongs to the region, not to the municipality whose file names it.
+            values = {"role": a["role"], "region": self.municipality.region, "municipality": None, "person": None, "school": None}
+        else:
+            values = {
+                "role": a["role"],
+                "municipality": self.municipality,
+                "person": self.people.get(a.get("person")),
+                "school": self.schools.get(a.get("school")),
+            }
         if user is None:
             user = User(username=a["username"], **values)
             user.set_password(DEMO_PASSWORD)
@@ -480,7 +485,8 @@ class _MunicipalityLoader:
             self.report.count(self.report.created, User)
         else:
             self.upsert(User, {"pk": user.pk}, values)
-        self.report.accounts.append((a["username"], user.get_role_display(), self.municipality.name))
+        owner = self.municipality.region.name if a["role"] in REGION_ROLES else self.municipality.name
+        self.report.accounts.append((a["username"], user.get_role_display(), owner))
 
 
 def load_demo(files=DEMO_FILES) -> LoadReport:

@@ -12,9 +12,10 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, ClusterMembership
+from monitoring.control.services import executor_targets, target_key
 from roadmaps.deadlines import parse_deadline
 from roadmaps.executors import split_executors
-from roadmaps.models import Activity, ActivityExecutor, ExecutorLevel, Plan, PlanSection
+from roadmaps.models import Activity, ActivityExecutor, Plan, PlanSection
 from roadmaps.targets import parse_target
 from schools.models import SchoolList, SchoolListEntry
 
@@ -40,7 +41,7 @@ class PlannedActivity:
 
     activity: Activity
     windows: tuple  # ((start or None, due), …) as control_points_sync reads them
-    targets: list  # school ids and None (the municipality), as control_points_sync chooses them
+    targets: list  # (school id or None, regional) pairs, as control_points_sync chooses them
     has_target: bool
     target_value: Decimal | None
 
@@ -75,13 +76,10 @@ def _cluster_members(cast: MunicipalityCast) -> dict[int, list[tuple[int, str]]]
 
 
 def _targets(levels: set, scope: str, school_ids: list[int]) -> list:
-    """`monitoring.control.services._executor_targets`, over ids known here instead of prefetched rows."""
-    targets: list = []
-    if ExecutorLevel.SCHOOL in levels:
-        targets.extend(sorted(school_ids) if scope != Activity.Scope.MUNICIPALITY else [])
-    if not levels or levels - {ExecutorLevel.SCHOOL} or scope == Activity.Scope.MUNICIPALITY:
-        targets.append(None)
-    return targets
+    """`monitoring.control.services._executor_targets`, over ids known here instead of prefetched rows;
+    each target as the (school id, regional) pair its points are stored with."""
+    in_scope = sorted(school_ids) if scope != Activity.Scope.MUNICIPALITY else []
+    return [target_key(t) for t in executor_targets(levels, scope, in_scope)]
 
 
 def _windows(text: str, manual: list, spec: SeedSpec) -> tuple:

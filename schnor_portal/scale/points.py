@@ -26,10 +26,11 @@ HOUR = datetime.timedelta(hours=1)
 POINT_FIELDS = (
     "id", "activity_id", "municipality_id", "school_id", "window_start", "due_date", "original_due_date", "status",
     "report_text", "achieved_value", "submitted_at", "completed_at", "accepted_by_id", "accepted_at", "cancel_reason",
-    "needs_decision", "version", "created_at", "updated_at",
+    "needs_decision", "version", "created_at", "updated_at", "regional",
 )
 (ID, ACTIVITY, MUNICIPALITY, SCHOOL, WINDOW_START, DUE, ORIGINAL_DUE, STATUS, REPORT, ACHIEVED, SUBMITTED_AT,
- COMPLETED_AT, ACCEPTED_BY, ACCEPTED_AT, CANCEL_REASON, NEEDS_DECISION, VERSION, CREATED_AT, UPDATED_AT) = range(19)
+ COMPLETED_AT, ACCEPTED_BY, ACCEPTED_AT, CANCEL_REASON, NEEDS_DECISION, VERSION, CREATED_AT, UPDATED_AT,
+ REGIONAL) = range(20)
 HISTORY_TAIL = ("history_date", "history_change_reason", "history_type", "history_user_id")
 COMMENT_FIELDS = ("control_point_id", "author_id", "text", "created_at")
 EVIDENCE_FIELDS = (
@@ -100,15 +101,17 @@ class _Life:
 
     # --- who -------------------------------------------------------------------------------
 
-    def _reporter(self, school_id):
+    def _reporter(self, school_id, regional=False):
+        if regional and self.cast.region_viewer is not None:
+            return self.cast.region_viewer.pk
         return self.cast.director_of[school_id].pk if school_id else self.coordinator_id
 
     def _reviewer(self, school_id):
         curator = self.cast.curator_of.get(school_id) if school_id else None
         return curator.pk if curator else self.coordinator_id
 
-    def _label(self, activity, school_id, due):
-        where = self.school_names[school_id] if school_id else "муниципальный уровень"
+    def _label(self, activity, school_id, due, regional=False):
+        where = self.school_names[school_id] if school_id else "региональный уровень" if regional else "муниципальный уровень"
         return f"{activity.number} {activity.content[:80]} ({where}, срок {due:%d.%m.%Y})".strip()
 
     # --- one point -------------------------------------------------------------------------
@@ -128,12 +131,12 @@ class _Life:
             value = min(value, Decimal(100))
         return value.quantize(Decimal("0.01"))
 
-    def point(self, cp_id, planned_activity, school_id, start, due, *, needs_decision=False):
+    def point(self, cp_id, planned_activity, school_id, start, due, *, needs_decision=False, regional=False):
         rng = self.rng
         activity = planned_activity.activity
         state = [
             cp_id, activity.pk, self.cast.municipality.pk, school_id, start, due, None, Status.PLANNED, "", None, None,
-            None, None, None, "", False, 1, self.created, self.created,
+            None, None, None, "", False, 1, self.created, self.created, regional,
         ]
         self._snapshot(state, self.created, None, "+", self.coordinator_id)
         today = self.spec.today
@@ -141,7 +144,7 @@ class _Life:
         if not needs_decision and due <= today + datetime.timedelta(days=30) and rng.random() < RESCHEDULED_SHARE:
             moved = due + datetime.timedelta(days=rng.randint(10, 30))
             when = self._moment(due - datetime.timedelta(days=rng.randint(2, 10)))
-            requester = self._reporter(school_id)
+            requester = self._reporter(school_id, regional)
             self.out.requests.append(
                 (cp_id, due, moved, rng.choice(texts.DUE_DATE_REASONS), DueDateChangeRequest.Status.GRANTED, requester,
                  max(when - datetime.timedelta(days=2), self.created), self.coordinator_id, when, "")
@@ -169,7 +172,7 @@ class _Life:
             self.out.points.append(tuple(state))
             return
 
-        reporter = self._reporter(school_id)
+        reporter = self._reporter(school_id, regional)
         reviewer = self._reviewer(school_id)
         if status == Status.CANCELLED:
             when = self._moment(min(today, due - datetime.timedelta(days=rng.randint(0, 40))))
@@ -216,7 +219,7 @@ class _Life:
         state[VERSION] += 1
         state[UPDATED_AT] = submitted
         self._snapshot(state, submitted, "Отправлено на проверку", "~", reporter)
-        label = self._label(planned_activity.activity, school_id, due)
+        label = self._label(planned_activity.activity, school_id, due, regional)
         if status == Status.SUBMITTED:
             self.out.notifications.append(
                 (reviewer, Notification.Kind.SUBMITTED, cp_id, f"Отчёт на проверке: {label}", submitted, None)
@@ -258,27 +261,28 @@ class _Life:
             when = self._moment(self.spec.today - datetime.timedelta(days=self.rng.randint(0, 5)))
             self.out.requests.append(
                 (state[ID], due, due + datetime.timedelta(days=self.rng.randint(7, 30)), self.rng.choice(texts.DUE_DATE_REASONS),
-                 DueDateChangeRequest.Status.REQUESTED, self._reporter(school_id), when, None, None, "")
+                 DueDateChangeRequest.Status.REQUESTED, self._reporter(school_id, state[REGIONAL]), when, None, None, "")
             )
 
 
 def _point_keys(planned: PlannedMunicipality):
-    """(activity, school or None, start, due) of every point, in a fixed order; equal dues collapse
-    into one point as in `control_points_sync`, and a few points of an earlier edition await a decision."""
+    """(activity, school or None, regional, start, due, needs decision) of every point, in a fixed
+    order; equal dues collapse into one point as in `control_points_sync`, and a few points of an
+    earlier edition await a decision."""
     keys = []
     for item in planned.activities:
         windows = {due: start for start, due in item.windows}
-        for school_id in item.targets:
+        for school_id, regional in item.targets:
             for due, start in windows.items():
-                keys.append((item, school_id, start, due, False))
-    extra = [item for item in planned.activities if item.windows and any(t is not None for t in item.targets)]
+                keys.append((item, school_id, regional, start, due, False))
+    extra = [item for item in planned.activities if item.windows and any(s is not None for s, _ in item.targets)]
     for item in extra[:NEEDS_DECISION_PER_MUNICIPALITY]:
         windows = {due for _, due in item.windows}
-        school_id = next(t for t in item.targets if t is not None)
+        school_id = next(s for s, _ in item.targets if s is not None)
         due = min(windows) + datetime.timedelta(days=3)
         while due in windows:
             due += DAY
-        keys.append((item, school_id, None, due, True))
+        keys.append((item, school_id, False, None, due, True))
     return keys
 
 
@@ -286,8 +290,8 @@ def points_generate(spec: SeedSpec, planned: PlannedMunicipality) -> PointRows:
     keys = _point_keys(planned)
     first = reserve_ids(ControlPoint, len(keys))
     life = _Life(spec, planned)
-    for offset, (item, school_id, start, due, needs_decision) in enumerate(keys):
-        life.point(first + offset, item, school_id, start, due, needs_decision=needs_decision)
+    for offset, (item, school_id, regional, start, due, needs_decision) in enumerate(keys):
+        life.point(first + offset, item, school_id, start, due, needs_decision=needs_decision, regional=regional)
     return life.out
 
 

@@ -56,6 +56,7 @@ class MunicipalityCast:
     curator_of: dict = field(default_factory=dict)  # school id → the curator's account today
     director_of: dict = field(default_factory=dict)  # school id → the director's account
     specialists: list = field(default_factory=list)
+    region_viewer: User | None = None  # reports the region body's own points of this municipality's plan
 
     @property
     def latest_listed(self) -> list[int]:
@@ -323,13 +324,14 @@ def people_create(spec: SeedSpec, region: Region, casts: list[MunicipalityCast])
     )
     for u in users:
         u.person_id = u.person.pk
-    users.append(
-        User(
-            username=username(spec, 0, "region"), password=spec.password_hash, role=Role.REGION,
-            region=region, first_name="Наблюдатель", last_name="Региональный", email="region@schnor.example",
-            date_joined=spec.approved_at,
-        )
+    viewer = User(
+        username=username(spec, 0, "region"), password=spec.password_hash, role=Role.REGION,
+        region=region, first_name="Наблюдатель", last_name="Региональный", email="region@schnor.example",
+        date_joined=spec.approved_at,
     )
+    users.append(viewer)
+    for cast in casts:
+        cast.region_viewer = viewer
     bulk_create_with_history(users, User, batch_size=1000, default_date=spec.approved_at)
     schools = [s for cast in casts for s in cast.schools]
     for school in schools:

@@ -143,7 +143,9 @@ def control_point_report(request, pk):
             if form.submitting:
                 try:
                     workflow.control_point_submit(control_point=saved, user=request.user, version=saved.version)
-                    notice = "Отчёт отправлен куратору на проверку."
+                    # A school's report goes to its curator; one with no school, to the coordinator.
+                    reviewer = "куратору" if saved.school_id else "координатору"
+                    notice = f"Отчёт отправлен {reviewer} на проверку."
                 except ValidationError as error:
                     # The report is saved; only the hand-over waits for what is missing.
                     notice = "Отчёт сохранён, но не отправлен: " + " ".join(error.messages)

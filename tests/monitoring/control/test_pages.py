@@ -162,7 +162,7 @@ def test_the_dashboard_figures_link_to_the_points_behind_them(cast, client):
     client.force_login(cast.coordinator)
     response = client.get(reverse("monitoring:dashboard"))
     d = response.context["d"]
-    assert (d.totals["overdue"], d.totals["due_soon"], d.by_level) == (2, 1, {"school": 1, "municipality": 1})
+    assert (d.totals["overdue"], d.totals["due_soon"], d.by_level) == (2, 1, {"school": 1, "municipality": 1, "region": 0})
     assert [(r["name"], r["overdue"]) for r in d.by_executor] == [("Отдел образования", 1)]
     assert [(c["cluster"].pk, c["overdue"]) for c in d.by_cluster] == [(cast.cluster.pk, 1)]
     page = response.content.decode()

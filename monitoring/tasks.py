@@ -5,6 +5,7 @@ import datetime
 from celery import shared_task
 
 from monitoring.control.reminders import digests_send
+from monitoring.control.selectors import dashboard_sums_warm
 
 
 # acks_late + reject_on_worker_lost: the broker keeps the task until it has finished, so a worker
@@ -28,3 +29,11 @@ def send_digests_task(self, now: str | None = None, force: bool = False, municip
         "already_sent": report.already_sent,
         "without_email": report.without_email,
     }
+
+
+@shared_task(ignore_result=True)
+def warm_dashboard_sums_task():
+    """Every few minutes: count what changed of each municipality's dashboard sums, before anyone
+    opens a page (monitoring.control.selectors.dashboard_sums_warm). Idempotent; a run missed is
+    only a slower first page."""
+    return dashboard_sums_warm()

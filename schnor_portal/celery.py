@@ -22,6 +22,12 @@ app.conf.beat_schedule = {
         "task": "schnor_portal.tasks.heartbeat_task",
         "schedule": 60.0,
     },
+    # Every five minutes: the dashboards' sums counted ahead of their readers, the first of a day
+    # and after a deploy included (monitoring/tasks.py).
+    "monitoring-warm-dashboard-sums": {
+        "task": "monitoring.tasks.warm_dashboard_sums_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Reports ordered while the queue was down, queued again once it is back (reports/tasks.py).
     "reports-resume-waiting": {
         "task": "reports.tasks.report_files_resume_task",

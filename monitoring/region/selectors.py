@@ -12,8 +12,7 @@ Definitions are the ones the municipal pages use, so a figure here is the figure
 - Points: `control.selectors.control_point_counts` over the plan's points, summed by
   `control.dashboard.point_sums` (cached per school, as the dashboard); on time = done − done late,
   share on time = on time / (done + overdue), as on the overview.
-- Last report: when the municipality last sent a report on any point (submitted_at), read at most
-  every LAST_REPORTS_SECONDS.
+- Last report: when the municipality last sent a report on any point (submitted_at), as of now.
 - Lists: the ШНОР list (ПРШ in Omsk) of each of the region's latest list years, with the statuses of
   `schools.lists` (entered = first time or back; repeated = a second year or more in a row).
 - Results gap: per procedure × subject × grade, in the latest year the region has a comparison, the
@@ -31,14 +30,14 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from accounts.models import REGION_ROLES
 from monitoring.control.dashboard import point_sums
-from monitoring.control.selectors import control_point_counts
-from monitoring.models import ControlPoint, Procedure
+from monitoring.control.selectors import control_point_counts, dashboard_cache_key, dashboard_counts
+from monitoring.models import ControlPoint, ExamResult, Procedure, ReferenceResult
 from monitoring.overview.numbers import percent
 from monitoring.overview.selectors import current_plan, plan_scope_ids
 from monitoring.results.selectors import reference_maps
@@ -53,7 +52,7 @@ REFUSED = "Кабинет региона открыт только регион�
 # The region's latest list years shown side by side: the current one and the two before it show
 # who entered, stayed and left; older years are on each municipality's own lists page.
 LIST_YEARS = 3
-# The cached sums of the points are shared with no other page: their counts are the cabinet's own.
+# The cabinet's own cached figures (last reports, results gaps); its points' sums are the dashboard's.
 CACHE_KEY = "region-cabinet"
 MINUS = "−"
 
@@ -187,9 +186,12 @@ def point_figures(*, user, scopes: dict[int, list[int]], today) -> dict[int, dic
     so one query of the activities of the plans in force sorts them (the sums themselves are
     cached per school and read as the dashboard reads them).
     """
-    counts = control_point_counts(today)
-    keys = list(counts)
-    sums = point_sums(user=user, base=visible_control_points(user), counts=counts, cache_key=f"{CACHE_KEY}:{today.isoformat()}")
+    # The dashboard's own sums (same counts, same key): a region's first visit of the day counts its
+    # points once for both pages, and the beat keeps them warm (control.selectors.dashboard_sums_warm).
+    keys = list(control_point_counts(today))
+    sums = point_sums(
+        user=user, base=visible_control_points(user), counts=dashboard_counts(today), cache_key=dashboard_cache_key(today)
+    )
     owner_of_plan = {plan_id: municipality_id for municipality_id, ids in scopes.items() for plan_id in ids}
     figures = {municipality_id: dict.fromkeys(keys, 0) for municipality_id in scopes}
     activities = (
@@ -205,33 +207,21 @@ def point_figures(*, user, scopes: dict[int, list[int]], today) -> dict[int, dic
     return figures
 
 
-# The last report is a date to the day, asked «is the municipality working at all»: kept for a few
-# minutes rather than read by a MAX over every point of the region on each visit (the page's one
-# query that grows with the points: 0.7 s of 1.2 at 160,000 points on SQLite).
-LAST_REPORTS_SECONDS = 5 * 60
-
-
 def last_reports(*, user, municipalities) -> dict[int, datetime.datetime]:
-    """When each municipality last sent a report on a point, any plan (one grouped query, then cached)."""
+    """When each municipality last sent a report on a point, any plan: one query, a step down the
+    index (municipality, submitted_at) per municipality (monitoring 0011), never a MAX over the
+    region's points."""
     ids = sorted(m.pk for m in municipalities)
     if not ids:
         return {}
-    # The municipalities in the key: every region account sees its whole region, and a newly
-    # connected municipality makes a new key rather than wait for the old one to expire.
-    key = f"{CACHE_KEY}:last-reports:{hashlib.sha1(','.join(map(str, ids)).encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    rows = (
+    newest = (
         visible_control_points(user)
-        .filter(municipality_id__in=ids, submitted_at__isnull=False)
-        .order_by()
-        .values("municipality_id")
-        .annotate(last=Max("submitted_at"))
+        .filter(municipality_id=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
     )
-    found = {row["municipality_id"]: row["last"] for row in rows}
-    cache.set(key, found, LAST_REPORTS_SECONDS)
-    return found
+    rows = Municipality.objects.filter(pk__in=ids).order_by().annotate(last=Subquery(newest)).values_list("pk", "last")
+    return {pk: last for pk, last in rows if last is not None}
 
 
 @dataclass
@@ -283,10 +273,35 @@ class SubjectKey:
         return f"{self.subject}, {self.grade} кл., {self.year}"
 
 
+# Results change when a coordinator imports or edits them, a few times a year; the cabinet's gaps
+# (a mean over every school's results of the region) are kept until any result changes.
+RESULTS_CACHE_SECONDS = 30 * 60
+
+
+def _results_stamp() -> str:
+    """The newest history record of any result, entered or per school: one index step each."""
+    newest = [
+        model.history.order_by("-history_id").values_list("history_id", "history_date").first()
+        for model in (ExamResult, ReferenceResult)
+    ]
+    return "|".join(f"{row[0]}:{row[1].isoformat()}" if row else "-" for row in newest)
+
+
 def result_gaps(*, municipalities) -> tuple[list[SubjectKey], dict[int, dict[SubjectKey, tuple]]]:
     """Per subject, the latest year any municipality of the region has a comparison, and each
-    municipality's (gap, own average, regional average, own average computed) that year (three queries)."""
-    refs = reference_maps([m.pk for m in municipalities])
+    municipality's (gap, own average, regional average, own average computed) that year (three
+    queries, or two index steps when nothing changed since)."""
+    ids = sorted(m.pk for m in municipalities)
+    key = f"{CACHE_KEY}:gaps:{hashlib.sha1(','.join(map(str, ids)).encode()).hexdigest()}:{_results_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = _result_gaps(ids)
+        cache.set(key, found, RESULTS_CACHE_SECONDS)
+    return found
+
+
+def _result_gaps(ids):
+    refs = reference_maps(ids)
     latest: dict[tuple, int] = {}
     for by_key in refs.values():
         for (procedure, subject, grade, year), reference in by_key.items():

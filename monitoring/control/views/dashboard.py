@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from monitoring.control.bulk import ACTIONS as BULK_ACTIONS, may_bulk
+from monitoring.control.counts import school_counts
 from monitoring.control.exports import register_sheet
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.forms import DateInput
@@ -158,9 +159,10 @@ def _sort_headers(current):
 def register(request):
     today = timezone.localdate()
     filterset = control_point_filter_for_user(user=request.user, filters=request.GET, today=today)
-    page, rows = register_page(filterset.qs, TailFastPaginator, PER_PAGE, request.GET.get("page"))
-    points = decorate(rows, today)
     sort = (filterset.form.cleaned_data.get("sort") or [""])[0] if filterset.is_valid() else ""
+    counts = school_counts(user=request.user, queryset=filterset.qs, filters=request.GET, today=today)
+    page, rows = register_page(filterset.qs, TailFastPaginator, PER_PAGE, request.GET.get("page"), counts=counts, sort=sort)
+    points = decorate(rows, today)
     return render(
         request,
         "monitoring/control/register.html",

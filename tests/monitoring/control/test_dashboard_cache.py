@@ -44,7 +44,8 @@ def coordinator(cast, client):
 def test_a_second_view_reads_the_counts_from_the_cache(coordinator, client):
     first, second = _views(client)
     assert len(_counting(first)) == 1 and not _counting(second)
-    assert len(second) == len(first) - 1
+    # Warm, the municipality's own stamp says nothing changed: its units' two stamps are not read.
+    assert len(second) == len(first) - 3
     assert _totals(client)["total"] == 3
 
 
@@ -159,3 +160,53 @@ def test_an_unchanged_municipality_is_read_as_one_cached_sum(coordinator, monkey
     municipal, per_unit = requested
     assert all(":dashboard-municipality:" in key for key in municipal)
     assert per_unit and all(":dashboard-sums:" in key for key in per_unit)
+
+
+def test_a_region_reads_school_stamps_only_of_a_municipality_that_changed(cast, monkeypatch):
+    """A region's page checks one stamp per municipality; the schools' stamps are read only where
+    something changed, and the figures still follow the change."""
+    neighbour = f.MunicipalityFactory(region=cast.muni.region, name="Соседний муниципальный район")
+    f.ControlPointFactory(
+        activity=f.ActivityFactory(section=f.PlanSectionFactory(plan=f.PlanFactory(municipality=neighbour))),
+        school=f.SchoolFactory(municipality=neighbour),
+    )
+    viewer, today = cast.region_viewer, timezone.localdate()
+    first = dashboard_for_user(user=viewer, today=today).totals["total"]
+    read = []
+    stamps = dashboard_figures._stamps
+
+    def recording(municipalities):
+        read.append(sorted(municipalities.values_list("pk", flat=True)))
+        return stamps(municipalities)
+
+    monkeypatch.setattr(dashboard_figures, "_stamps", recording)
+    assert dashboard_for_user(user=viewer, today=today).totals["total"] == first
+    assert read == []
+    workflow.control_point_cancel(
+        control_point=cast.cp_muni, user=cast.coordinator, version=cast.cp_muni.version, reason="Не требуется"
+    )
+    assert dashboard_for_user(user=viewer, today=today).totals["total"] == first - 1
+    assert read == [[cast.muni.pk]]
+
+
+def test_the_beat_counts_ahead_so_the_first_page_does_not(cast, client):
+    """After the warming task the dashboards of every municipality (and the region's) count nothing:
+    the sums are in the cache, under each municipality's own today."""
+    from monitoring.tasks import warm_dashboard_sums_task
+
+    assert warm_dashboard_sums_task() == 2  # the cast's two municipalities
+    for user in (cast.coordinator, cast.coordinator_other, cast.region_viewer):
+        client.force_login(user)
+        (view,) = _views(client, 1)
+        assert not _counting(view), user.username
+    assert _totals(client)["total"] == 3
+
+
+def test_the_cabinet_reads_the_dashboards_sums(cast, client):
+    """The region's cabinet and its dashboard share one count of the points."""
+    client.force_login(cast.region_viewer)
+    (dashboard,) = _views(client, 1)
+    assert len(_counting(dashboard)) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("region:cabinet")).status_code == 200
+    assert not [q for q in _counting(queries.captured_queries) if "COUNT(" in q["sql"]]

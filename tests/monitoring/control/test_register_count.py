@@ -1,0 +1,126 @@
+"""The register's count is kept per municipality and follows every change of its points."""
+
+import pytest
+from django.db.models import F
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from monitoring.control import workflow
+from tests import factories as f
+
+URL = reverse("monitoring:register")
+
+
+def _count_queries(queries):
+    return [q for q in queries if "COUNT(" in q["sql"] and 'FROM "monitoring_controlpoint"' in q["sql"]]
+
+
+def _found(client, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, params or {})
+    return response.context["page"].paginator.count, _count_queries(queries.captured_queries)
+
+
+@pytest.fixture
+def coordinator(cast, client):
+    client.force_login(cast.coordinator)
+    return cast
+
+
+def test_a_second_view_does_not_count_again(coordinator, client):
+    first, counted = _found(client)
+    assert first == 3 and len(counted) == 1
+    again, counted = _found(client)
+    assert again == 3 and counted == []
+
+
+def test_a_report_changes_the_filtered_count_at_once(coordinator, client):
+    cast = coordinator
+    submitted = {"status": "submitted"}
+    assert _found(client, submitted)[0] == 0
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    assert _found(client, submitted)[0] == 1
+    # Another filter is another count; the order and the page are not filters.
+    assert _found(client, {"status": "planned"})[0] == 2
+    assert _found(client, {**submitted, "sort": "school", "page": "1"}) == (1, [])
+
+
+def test_new_and_deleted_points_show_in_the_count(coordinator, client):
+    cast = coordinator
+    assert _found(client)[0] == 3
+    extra = f.ControlPointFactory(activity=cast.activity, school=cast.school_b)
+    assert _found(client)[0] == 4
+    extra.delete()
+    assert _found(client)[0] == 3
+
+
+def test_a_region_counts_only_the_municipality_that_changed(cast, client):
+    neighbour = f.MunicipalityFactory(region=cast.muni.region, name="Соседний муниципальный район")
+    f.ControlPointFactory(
+        activity=f.ActivityFactory(section=f.PlanSectionFactory(plan=f.PlanFactory(municipality=neighbour))),
+        school=f.SchoolFactory(municipality=neighbour),
+    )
+    client.force_login(cast.region_viewer)
+    total, _ = _found(client)
+    assert total == 4  # the cast's three and the neighbour's one; the other region's point is not seen
+    workflow.control_point_cancel(
+        control_point=cast.cp_muni, user=cast.coordinator, version=cast.cp_muni.version, reason="Не требуется"
+    )
+    total, counted = _found(client, {"status": "planned"})
+    assert total == 3
+    total, counted = _found(client)
+    assert total == 4  # cancelled points stay in the unfiltered register
+    workflow.control_point_cancel(
+        control_point=cast.cp_a, user=cast.coordinator, version=cast.cp_a.version, reason="Объединено"
+    )
+    total, counted = _found(client, {"status": "planned"})
+    assert total == 2
+    (query,) = counted
+    assert f'IN ({cast.muni.pk})' in query["sql"].replace('"', "")
+
+
+def test_a_curators_register_is_counted_as_their_own(cast, client):
+    client.force_login(cast.curator)
+    total, counted = _found(client)
+    assert total == 1 and len(counted) == 1
+    assert _found(client)[1], "a curator's count is not taken from the municipality's cache"
+
+
+@pytest.mark.parametrize("sort", ["school", "-school"])
+def test_a_register_sorted_by_school_pages_as_the_plain_sort(cast, client, monkeypatch, sort):
+    """Pages picked from the per-school counts hold exactly the rows the database's sort gives:
+    across schools and municipalities, the municipalities' own points, two schools of one name
+    (in two municipalities of the region), every page."""
+    from monitoring.control.views import dashboard as views
+    from monitoring.models import ControlPoint
+
+    monkeypatch.setattr(views, "PER_PAGE", 4)
+    neighbour = f.MunicipalityFactory(region=cast.muni.region, name="Соседний муниципальный район")
+    twin = f.SchoolFactory(municipality=neighbour, short_name=cast.school_a.short_name)
+    for school in (cast.school_a, cast.school_b, twin, None, None, cast.school_b):
+        for _ in range(2):
+            f.ControlPointFactory(activity=cast.activity, school=school)
+    client.force_login(cast.region_viewer)
+    first = client.get(URL, {"sort": sort})
+    paginator = first.context["page"].paginator
+    shown = []
+    for number in range(1, paginator.num_pages + 1):
+        shown += [cp.pk for cp in client.get(URL, {"sort": sort, "page": number}).context["points"]]
+    name = F("school__short_name")
+    school = F("school")
+    expected_order = (
+        [name.asc(nulls_first=True), school.asc(nulls_first=True)]
+        if sort == "school"
+        else [name.desc(nulls_last=True), school.desc(nulls_last=True)]
+    )
+    expected = list(
+        ControlPoint.objects.filter(municipality__region=cast.muni.region).order_by(*expected_order, "due_date", "pk").values_list("pk", flat=True)
+    )
+    assert paginator.count == len(expected) == 15
+    assert shown == expected
+    # A page past the end is the last one, as everywhere in the portal.
+    assert [cp.pk for cp in client.get(URL, {"sort": sort, "page": 99}).context["points"]] == expected[12:]

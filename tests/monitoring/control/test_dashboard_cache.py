@@ -35,12 +35,6 @@ def _totals(client):
     return client.get(reverse(URL)).context["d"].totals
 
 
-@pytest.fixture
-def coordinator(cast, client):
-    client.force_login(cast.coordinator)
-    return cast
-
-
 def test_a_second_view_reads_the_counts_from_the_cache(coordinator, client):
     first, second = _views(client)
     assert len(_counting(first)) == 1 and not _counting(second)

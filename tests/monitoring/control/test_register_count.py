@@ -22,12 +22,6 @@ def _found(client, params=None):
     return response.context["page"].paginator.count, _count_queries(queries.captured_queries)
 
 
-@pytest.fixture
-def coordinator(cast, client):
-    client.force_login(cast.coordinator)
-    return cast
-
-
 def test_a_second_view_does_not_count_again(coordinator, client):
     first, counted = _found(client)
     assert first == 3 and len(counted) == 1

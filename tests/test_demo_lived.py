@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.test import Client
 from django.utils import timezone
 
@@ -181,6 +182,14 @@ def test_points_follow_their_dates(demo):
     assert history.filter(history_date__lt=now - datetime.timedelta(days=60)).exists()
     assert not ControlPoint.history.filter(history_date__gt=now).exists()
     assert not Notification.objects.filter(created_at__gt=now).exists()
+    # A point of a plan in force begins its history with its creation: none of its steps is dated
+    # before it (those the edition took over from the document's plan were made at loading).
+    created = ControlPoint.history.filter(history_type="+", id=OuterRef("id"))
+    in_force = ControlPoint.objects.filter(activity__section__plan__status=Plan.Status.APPROVED).values("pk")
+    steps = ControlPoint.history.filter(id__in=in_force).exclude(history_type="+").annotate(
+        made_at=Subquery(created.order_by("history_id").values("history_date")[:1])
+    )
+    assert not steps.filter(history_date__lt=F("made_at")).exists()
 
 
 def test_reports_read_as_a_school_writes_them(demo):

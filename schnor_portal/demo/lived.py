@@ -530,5 +530,18 @@ def live_municipality(municipality, plans, today: datetime.date | None = None) -
             if cp.status not in ControlPoint.CLOSED_STATUSES:
                 life.cancel(cp, cancel_at, CANCEL_REASON_OLD)
         _live_edition(life, edition)
+        _created_at_approval((plan, edition), life.at(approval))
     _read_old_notifications(life)
     return True
+
+
+def _created_at_approval(plans, approved: datetime.datetime):
+    """Points of the document's own plan were made when the demo loaded it, today; the edition took
+    some over, the rest were cancelled. In the lived story they come with the edition's approval,
+    before any step on them (a point's history would otherwise begin after its reports)."""
+    # By the records' own activity: points the approval dropped exist only in their history.
+    ControlPoint.history.filter(
+        activity__section__plan__in=plans,
+        history_type="+",
+        history_date__gt=approved,
+    ).update(history_date=approved)

@@ -4,6 +4,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -70,6 +71,10 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def today(self) -> datetime.date:
+        """The date on the municipality's clocks: its users' pages count «today» by it (UTC+6 to UTC+11)."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
     @property
     def time_zone_label(self) -> str:

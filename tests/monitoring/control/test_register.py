@@ -33,7 +33,7 @@ def _export(client, params):
 
 @pytest.fixture
 def many(cast):
-    today = timezone.localdate()
+    today = cast.muni.today()
     points = []
     for i in range(60):
         points.append(
@@ -88,7 +88,7 @@ def test_the_export_holds_exactly_the_filtered_points(cast, client, many, params
 
 
 def test_it_filters_overdue_by_the_date_in_force_and_shows_the_flags(cast, client):
-    today = timezone.localdate()
+    today = cast.muni.today()
     set_state(cast.cp_a, due_date=today - datetime.timedelta(days=3))
     set_state(cast.cp_b, due_date=today + datetime.timedelta(days=3))
     set_state(cast.cp_muni, due_date=today - datetime.timedelta(days=1), status="done", completed_at=timezone.now())

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import PersonRole
 from schools.access import curator_school_ids
@@ -47,7 +46,7 @@ def test_it_assigns_a_curator_with_russian_dates(cast, client, orlova):
 def test_it_starts_today_by_default_and_shows_dates_as_the_portal_does(cast, client):
     client.force_login(cast.coordinator)
     page = client.get(add_url(cast.school_a)).content.decode()
-    assert f'value="{timezone.localdate():%d.%m.%Y}"' in page
+    assert f'value="{cast.muni.today():%d.%m.%Y}"' in page
     assert 'placeholder="ДД.ММ.ГГГГ"' in page
 
 
@@ -104,7 +103,7 @@ def test_it_ends_an_assignment_today_and_the_curator_keeps_the_school_only_until
     assignment = CuratorAssignment.objects.get(school=cast.school_a)
     client.force_login(cast.coordinator)
     response = client.post(end_url(assignment))
-    today = timezone.localdate()
+    today = cast.muni.today()
     assert response.status_code == 302 and response.url == reverse("schools:school_detail", args=[cast.school_a.pk])
     assignment.refresh_from_db()
     assert assignment.end_date == today

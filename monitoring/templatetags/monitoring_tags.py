@@ -7,19 +7,18 @@ from django.utils import timezone
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.notifications import unread_notification_count
 from monitoring.control.reminders import ru_days as _ru_days
+from monitoring.control.row_html import STATUS_CLASSES, status_badges_html
 from monitoring.control.selectors import DUE_SOON_DAYS
 from monitoring.results.subjects import format_score
 
 register = template.Library()
 
-STATUS_CLASSES = {
-    "planned": "text-bg-secondary",
-    "in_progress": "text-bg-primary",
-    "submitted": "text-bg-info",
-    "rework": "text-bg-warning",
-    "done": "text-bg-success",
-    "cancelled": "text-bg-dark",
-}
+
+
+@register.simple_tag
+def status_badges(cp):
+    """A point's status and flags, as every page shows them (monitoring/control/row_html.py)."""
+    return status_badges_html(cp)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from monitoring.control.bulk import ACTIONS as BULK_ACTIONS, may_bulk
 from monitoring.control.counts import school_counts
+from monitoring.control.row_html import register_rows_html
 from monitoring.control.exports import register_sheet
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.forms import DateInput
@@ -163,6 +164,7 @@ def register(request):
     counts = school_counts(user=request.user, queryset=filterset.qs, filters=request.GET, today=today)
     page, rows = register_page(filterset.qs, TailFastPaginator, PER_PAGE, request.GET.get("page"), counts=counts, sort=sort)
     points = decorate(rows, today)
+    bulk = may_bulk(request.user)
     return render(
         request,
         "monitoring/control/register.html",
@@ -170,11 +172,14 @@ def register(request):
             "filter": filterset,
             "page": page,
             "points": points,
+            # Written in Python (monitoring/control/row_html.py): fifty rows through template tags
+            # were a third of the page's time.
+            "rows": register_rows_html(points, bulk=bulk),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "sort_headers": _sort_headers(sort or "due"),
             "today": today,
             # The coordinator's checkboxes and bulk form; each point is checked again on POST.
-            "bulk": may_bulk(request.user),
+            "bulk": bulk,
             "bulk_actions": BULK_ACTIONS,
         },
     )

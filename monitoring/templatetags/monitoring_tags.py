@@ -7,7 +7,7 @@ from django.utils import timezone
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.notifications import unread_notification_count
 from monitoring.control.reminders import ru_days as _ru_days
-from monitoring.control.row_html import STATUS_CLASSES, status_badges_html
+from monitoring.control.point_html import STATUS_CLASSES, card_summary_html, filesize as _filesize, status_badges_html
 from monitoring.control.selectors import DUE_SOON_DAYS
 from monitoring.results.subjects import format_score
 
@@ -17,8 +17,14 @@ register = template.Library()
 
 @register.simple_tag
 def status_badges(cp):
-    """A point's status and flags, as every page shows them (monitoring/control/row_html.py)."""
+    """A point's status and flags, as every page shows them (monitoring/control/point_html.py)."""
     return status_badges_html(cp)
+
+
+@register.simple_tag
+def card_summary(cp):
+    """What a card on «Моя школа» says of its point (monitoring/control/point_html.py)."""
+    return card_summary_html(cp)
 
 
 @register.filter
@@ -38,12 +44,7 @@ def ru_days(n):
 
 @register.filter
 def filesize(size):
-    """«340 КБ», «2,4 МБ»."""
-    if size is None:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} КБ"
-    return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",")
+    return _filesize(size)
 
 
 @register.inclusion_tag("monitoring/control/partials/notification_bell.html", takes_context=True)

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from monitoring.control.bulk import ACTIONS as BULK_ACTIONS, may_bulk
 from monitoring.control.counts import school_counts
-from monitoring.control.row_html import register_rows_html
+from monitoring.control.point_html import register_rows_html
 from monitoring.control.exports import register_sheet
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.forms import DateInput
@@ -172,7 +172,7 @@ def register(request):
             "filter": filterset,
             "page": page,
             "points": points,
-            # Written in Python (monitoring/control/row_html.py): fifty rows through template tags
+            # Written in Python (monitoring/control/point_html.py): fifty rows through template tags
             # were a third of the page's time.
             "rows": register_rows_html(points, bulk=bulk),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 
 from tests import factories as f
@@ -76,3 +78,29 @@ def test_a_three_level_plan_shows_its_levels_under_their_group(cast, client):
     row = row[: row.index("</tr>")]
     cells = [cell.split(">", 1)[1].split("<", 1)[0].strip() for cell in row.split("<td")[1:]]
     assert cells[3:6] == ["ГАУ ДПО ИРО", "", "Руководители ШНОР"]
+
+
+def test_a_rows_cells_are_escaped_and_a_drafts_dates_flagged(cast, client):
+    """The cells are written in Python (roadmaps/templatetags/plan_table.activity_cells): the texts
+    escaped as the template escaped them, a note and a target under their cells, a draft's date
+    outside the period flagged where the date is."""
+    draft = f.PlanFactory(municipality=cast.muni, status="draft", period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31))
+    f.ActivityFactory(
+        section=f.PlanSectionFactory(plan=draft),
+        number="1.<1>",
+        content='Семинар «<b>Школа</b>» & практикум',
+        note="по согласованию <с ИРО>",
+        deadline_text="до 01.03.2025",
+        expected_result="Протокол <итоги>",
+        target_value=20,
+        target_comparator="gte",
+        target_unit="%",
+    )
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("roadmaps:plan_detail", args=[draft.pk])).content.decode()
+    assert '<td class="col-num">1.&lt;1&gt;</td>' in page
+    assert "<td>Семинар «&lt;b&gt;Школа&lt;/b&gt;» &amp; практикум" in page
+    assert '<div class="small text-muted">по согласованию &lt;с ИРО&gt;</div>' in page
+    assert "<td>до 01.03.2025<div><span class=\"badge text-bg-warning text-wrap text-start fw-normal\" role=\"note\">" in page
+    assert "Срок вне периода плана (01.01.2026 – 31.12.2026): 01.03.2025" in page
+    assert "<td>Протокол &lt;итоги&gt;<div class=\"small text-muted\">Цель: не менее 20 %</div></td>" in page

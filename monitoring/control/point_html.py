@@ -4,8 +4,8 @@ summary of a card on «Моя школа» — written in Python.
 A register page is fifty rows of some twenty values each; through template tags and filters they
 were a third of the page's time (18 of 55 ms at a million points, bench/README.md), and fifty
 cards a third of «Моя школа». Written here they cost a millisecond or two. The templates call
-`{% status_badges cp %}` and `{% card_summary cp %}`, which are this code; what a card does
-(the report form, its buttons) stays in its template.
+`{% status_badges cp %}`, `{% card_summary cp %}` and `{% queue_summary cp %}`, which are this
+code; what a card does (the report form, the curator's decision) stays in its template.
 """
 
 from django.template.defaultfilters import floatformat
@@ -103,15 +103,23 @@ def _local(moment, pattern) -> str:
     return timezone.localtime(moment).strftime(pattern) if moment else ""
 
 
-def _evidence_html(files) -> str:
+def _evidence_html(files, *, sizes=True, link_length=60) -> str:
     links = []
     for e in files:
         if e.file:
             url = reverse("monitoring:evidence_download", args=[e.pk])
-            links.append(f'<a href="{url}">{escape(e.original_name)}</a> <span class="text-muted">({filesize(e.size)})</span>')
+            size = f' <span class="text-muted">({filesize(e.size)})</span>' if sizes else ""
+            links.append(f'<a href="{url}">{escape(e.original_name)}</a>{size}')
         else:
-            links.append(f'<a href="{escape(e.link)}" rel="noopener noreferrer" target="_blank">{escape(clip(e.link, 60))}</a>')
+            links.append(f'<a href="{escape(e.link)}" rel="noopener noreferrer" target="_blank">{escape(clip(e.link, link_length))}</a>')
     return "; ".join(links)
+
+
+def _target_html(cp, achieved_label) -> str:
+    """«80 %», and what the school reached (the caller writes it as it reads there)."""
+    if cp.achieved_value is None:
+        return escape(cp.activity.target_label)
+    return escape(cp.activity.target_label) + achieved_label.format(floatformat(cp.achieved_value, "-2"))
 
 
 def card_summary_html(cp) -> str:
@@ -132,10 +140,7 @@ def card_summary_html(cp) -> str:
         term.format("Ожидаемый результат", " doc-text", escape(activity.expected_result or "—")),
     ]
     if activity.target_label:
-        achieved = ""
-        if cp.achieved_value is not None:
-            achieved = f" · <strong>достигнуто: {floatformat(cp.achieved_value, '-2')}</strong>"
-        facts.append(term.format("Целевое значение", "", escape(activity.target_label) + achieved))
+        facts.append(term.format("Целевое значение", "", _target_html(cp, " · <strong>достигнуто: {}</strong>")))
     if cp.report_text:
         facts.append(term.format("Что сделано", " doc-text", escape(clip(cp.report_text, 500))))
     files = list(cp.evidence.all())
@@ -167,4 +172,30 @@ def card_summary_html(cp) -> str:
             f'<div class="small text-muted mb-2">Запрошен перенос срока на {format_date(requests[0].requested_date)}'
             " — ждёт решения координатора.</div>"
         )
+    return mark_safe("\n".join(parts))
+
+
+def queue_summary_html(cp) -> str:
+    """What a row of the curator's queue says of its point: the school, the activity, the dates,
+    the report, the target and the files (a point of `selectors` with its evidence prefetched)."""
+    url = reverse("monitoring:control_point_detail", args=[cp.pk])
+    sent = f'<div class="text-muted">отправлено {_local(cp.submitted_at, "%d.%m.%Y %H:%M")}</div>' if cp.submitted_at else ""
+    parts = [
+        '<div class="d-flex justify-content-between flex-wrap gap-2">',
+        "<div>",
+        f'<div class="small text-muted">{escape(cp.executor_label)}</div>',
+        f'<h3 class="h6 mb-1"><a href="{url}"><span class="text-muted">{escape(cp.activity.number)}</span> '
+        f"{escape(clip(cp.activity.content, 200))}</a></h3>",
+        f"<div>{status_badges_html(cp)}</div>",
+        "</div>",
+        f'<div class="text-end small text-nowrap"><div class="fw-semibold">срок {format_date(cp.due_date)}</div>{sent}</div>',
+        "</div>",
+    ]
+    if cp.report_text:
+        parts.append(f'<div class="small mt-1 doc-text">{escape(clip(cp.report_text, 400))}</div>')
+    if cp.activity.target_label:
+        parts.append(f'<div class="small">Цель: {_target_html(cp, " · достигнуто: <strong>{}</strong>")}</div>')
+    files = list(cp.evidence.all())
+    if files:
+        parts.append(f'<div class="small">Документы: {_evidence_html(files, sizes=False, link_length=50)}</div>')
     return mark_safe("\n".join(parts))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from monitoring.control.filters import OPEN_STATUSES
 from monitoring.control.notifications import unread_notification_count
 from monitoring.control.reminders import ru_days as _ru_days
-from monitoring.control.point_html import STATUS_CLASSES, card_summary_html, filesize as _filesize, status_badges_html
+from monitoring.control.point_html import STATUS_CLASSES, card_summary_html, filesize as _filesize, queue_summary_html, status_badges_html
 from monitoring.control.selectors import DUE_SOON_DAYS
 from monitoring.results.subjects import format_score
 
@@ -25,6 +25,12 @@ def status_badges(cp):
 def card_summary(cp):
     """What a card on «Моя школа» says of its point (monitoring/control/point_html.py)."""
     return card_summary_html(cp)
+
+
+@register.simple_tag
+def queue_summary(cp):
+    """What a row of the curator's queue says of its point (monitoring/control/point_html.py)."""
+    return queue_summary_html(cp)
 
 
 @register.filter

@@ -2,10 +2,12 @@
 they must say what the template said, escaped as the template escaped."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from monitoring.control.point_html import clip
 from tests import factories as f
@@ -83,3 +85,23 @@ def test_a_card_on_my_school_says_everything_of_its_point(cast, client):
     assert "Добавьте &lt;протокол&gt;" in card
     assert f"Запрошен перенос срока на {today + datetime.timedelta(days=30):%d.%m.%Y} — ждёт решения координатора." in card
     assert "Доработать отчёт" in page
+
+
+def test_a_row_of_the_curators_queue_says_what_was_sent(cast, client):
+    from monitoring.models import Evidence
+
+    activity = cast.cp_a.activity
+    activity.content, activity.target_value, activity.target_unit = "Диагностика <b>читательской</b> грамотности", 3, "чел."
+    activity.save()
+    cp = set_state(cast.cp_a, status="submitted", report_text="Отчёт <i>во вложении</i>", achieved_value="4", submitted_at=timezone.now())
+    Evidence.objects.create(control_point=cp, link="https://disk.example.ru/" + "d" * 60, uploaded_by=cast.director_a)
+    client.force_login(cast.curator)
+    page = client.get(reverse("monitoring:curator_home")).content.decode()
+    row = page[page.index(f'id="queue-{cp.pk}"') :]
+    row = row[: row.index("<form")]
+    assert f'<div class="small text-muted">{cast.school_a.short_name}</div>' in row
+    assert "Диагностика &lt;b&gt;читательской&lt;/b&gt; грамотности</a></h3>" in row
+    assert f"отправлено {timezone.localtime(cp.submitted_at, zoneinfo.ZoneInfo(cast.muni.time_zone)):%d.%m.%Y %H:%M}" in row
+    assert "Отчёт &lt;i&gt;во вложении&lt;/i&gt;" in row
+    assert "Цель: 3 чел. · достигнуто: <strong>4</strong>" in row
+    assert 'Документы: <a href="https://disk.example.ru/' in row and "…</a>" in row

@@ -32,6 +32,10 @@ COMPLETION_HEADERS = [
 ]
 
 
+def _level_label(row) -> str:
+    return "Региональный уровень" if row.get("regional") else "Муниципальный уровень"
+
+
 def _completion_row(label, row):
     return [label, row["total"], row["done"], row["on_time"], row["done_late"], row["overdue"], row["due_soon"], row["percent_on_time"]]
 
@@ -42,7 +46,7 @@ def completion_sheet(overview: MunicipalOverview) -> Sheet:
     if completion is not None:
         rows.append(_completion_row("Весь план", completion.totals))
         rows += [_completion_row(f"Срок в {row['due_year']} году", row) for row in completion.by_year]
-        rows += [_completion_row(row["school__short_name"] or "Муниципальный уровень", row) for row in completion.by_school]
+        rows += [_completion_row(row["school__short_name"] or _level_label(row), row) for row in completion.by_school]
     return Sheet("Исполнение плана", COMPLETION_HEADERS, rows, [45, 10, 10, 10, 12, 12, 14, 16])
 
 

@@ -226,9 +226,10 @@ def plan_completion(*, points, today: datetime.date) -> Completion:
     ]
     by_school = [
         _with_derived(row)
-        for row in points.values("school_id", "school__short_name")
+        # The schools, then the municipality's own points, then the region body's (3-level plans).
+        for row in points.values("school_id", "school__short_name", "regional")
         .annotate(**counts)
-        .order_by(F("school__short_name").asc(nulls_last=True))
+        .order_by(F("school__short_name").asc(nulls_last=True), "regional")
     ]
     return Completion(totals=totals, by_year=by_year, by_school=by_school)
 

@@ -149,7 +149,21 @@ def test_it_shows_the_completion_of_the_current_plan(town, client):
     by_school = {row["school__short_name"]: row for row in completion.by_school}
     assert by_school["БОУ «Калининская СОШ»"]["on_time"] == 3
     assert by_school[None]["overdue"] == 1  # the municipal level
+    assert not by_school[None]["regional"]
     assert [row["due_year"] for row in completion.by_year] == sorted({row["due_year"] for row in completion.by_year})
+
+
+def test_the_region_bodys_own_points_have_their_own_row(town, client):
+    """In a 3-level plan the region body's points are not the municipality's: the page and the
+    workbook give them a row of their own, after the municipal level."""
+    f.ControlPointFactory(activity=town.activity, school=None, regional=True, due_date=datetime.date(2020, 1, 1))
+    client.force_login(town.coordinator)
+    response = client.get(reverse(URL))
+    rows = response.context["o"].completion.by_school
+    assert [(row["school_id"], row["regional"]) for row in rows][-2:] == [(None, False), (None, True)]
+    assert (rows[-2]["overdue"], rows[-1]["overdue"]) == (1, 1)
+    page = response.content.decode()
+    assert page.index("<em>Муниципальный уровень</em>") < page.index("<em>Региональный уровень</em>")
 
 
 def test_it_compares_the_reported_values_with_the_targets(town, client):

@@ -92,12 +92,12 @@ def fresh_cache():
 
 @pytest.fixture
 def region(db):
-    today = timezone.localdate()
     home = f.RegionFactory(name="Омская область")
     away = f.RegionFactory(name="Сахалинская область")
     a = f.MunicipalityFactory(region=home, name="Алексеевский муниципальный район")
     b = f.MunicipalityFactory(region=home, name="Борисовский муниципальный район")
     c = f.MunicipalityFactory(region=away, name="Чужой муниципальный округ")
+    today = a.today()  # the region's pages count on its clock (Omsk), not the server's
 
     s1, s2, s3 = (f.SchoolFactory(municipality=a, short_name=f"СОШ № {n}") for n in (1, 2, 3))
     order = signed_order(a, "12", datetime.date(today.year, 1, 15))

@@ -18,17 +18,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar, Event
 
-from accounts.models import Role
+from accounts.models import REGION_ROLES, Role
 from monitoring.models import CalendarFeed, ControlPoint
 from schools.access import MUNICIPALITY_WIDE_ROLES, visible_control_points
+from schools.clock import region_time_zone
 
 from .reminders import ru_days
 
-# Those who act on control points: their own deadlines. The region's readers act on none.
-FEED_ROLES = (Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR, Role.CHAIR)
+# Those who act on control points: their own deadlines. The region's accounts report the region
+# body's own points of 3-level plans (ИРО, ЦНППМ): those, not the region's million.
+FEED_ROLES = (Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR, Role.CHAIR, *REGION_ROLES)
 # The coordinator and the chair get the municipality's overdue points and the next 60 days,
 # not the year ahead: a calendar of a whole municipality's year is noise.
 MUNICIPALITY_HORIZON_DAYS = 60
@@ -76,11 +77,18 @@ def feed_url(feed: CalendarFeed) -> str:
     return settings.PORTAL_BASE_URL + reverse("monitoring:calendar_feed", args=[feed.token])
 
 
-def local_today(user, now: datetime.datetime) -> datetime.date:
-    """Today in the user's municipality, whatever zone the request runs in (no session here)."""
+def feed_time_zone(user) -> str:
+    """The zone the user's pages count days in (schools/clock.py): the feed has no session to ask."""
     if user.municipality_id:
-        return now.astimezone(zoneinfo.ZoneInfo(user.municipality.time_zone)).date()
-    return timezone.localdate(now)
+        return user.municipality.time_zone
+    if user.region_id:
+        return region_time_zone(user.region_id) or settings.TIME_ZONE
+    return settings.TIME_ZONE
+
+
+def local_today(user, now: datetime.datetime) -> datetime.date:
+    """Today on the user's clock, whatever zone the request runs in."""
+    return now.astimezone(zoneinfo.ZoneInfo(feed_time_zone(user))).date()
 
 
 def calendar_points_for_user(*, user, today: datetime.date, limit: int = FEED_LIMIT) -> tuple[list[ControlPoint], bool]:
@@ -95,6 +103,8 @@ def calendar_points_for_user(*, user, today: datetime.date, limit: int = FEED_LI
         .exclude(status__in=ControlPoint.CLOSED_STATUSES)
         .select_related("activity", "school")
     )
+    if user.role in REGION_ROLES:
+        open_points = open_points.filter(regional=True)
     upcoming = open_points.filter(due_date__gte=today)
     if user.role in MUNICIPALITY_WIDE_ROLES:
         upcoming = upcoming.filter(due_date__lte=today + datetime.timedelta(days=MUNICIPALITY_HORIZON_DAYS))
@@ -208,7 +218,7 @@ def calendar_for_feed(*, feed: CalendarFeed, now: datetime.datetime) -> bytes:
     if truncated:
         register = base_url + reverse("monitoring:register")
         note = f"Показаны {FEED_LIMIT} ближайших контрольных точек; остальные — в реестре: {register}"
-    time_zone = user.municipality.time_zone if user.municipality_id else settings.TIME_ZONE
+    time_zone = feed_time_zone(user)
     return calendar_ics(
         events=[point_event(cp, base_url=base_url, host=host, today=today) for cp in points],
         uid=f"deadlines-{user.pk}@{host}",

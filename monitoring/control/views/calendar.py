@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import REGION_ROLES
 from monitoring.control.calendar_feed import (
     FEED_LIMIT,
     FEED_ROLES,
@@ -43,6 +44,7 @@ def calendar_settings(request):
             # Phones subscribe when a webcal:// link is tapped (iPhone, Android calendar apps).
             "webcal_url": "webcal://" + url.split("://", 1)[1],
             "municipality_wide": user.role in MUNICIPALITY_WIDE_ROLES,
+            "region_points": user.role in REGION_ROLES,
         }
     return render(request, "monitoring/control/calendar.html", context)
 

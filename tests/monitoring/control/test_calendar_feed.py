@@ -75,11 +75,27 @@ def test_it_gives_the_municipality_overdue_and_next_60_days(points, client, role
     assert uid(points.cp_other) not in got
 
 
-@pytest.mark.parametrize("role", ["region_viewer", "no_role"])
-def test_it_gives_those_who_act_on_no_point_an_empty_calendar(points, client, role):
-    response = fetch(client, getattr(points, role))
+def test_it_gives_one_who_acts_on_no_point_an_empty_calendar(points, client):
+    response = fetch(client, points.no_role)
     assert response.status_code == 200
     assert uids(response) == set()
+
+
+@pytest.mark.parametrize("role", ["region_viewer", "region_admin"])
+def test_it_gives_a_regions_account_the_region_bodys_own_points(points, client, role):
+    """Those it reports (ИРО in a 3-level plan), on the region's clock: not the schools' or the
+    municipality's, nor another region's."""
+    user = getattr(points, role)
+    today = today_of(user)
+    assert today == points.muni.today()  # the region's municipalities keep Omsk's clock
+    own = f.ControlPointFactory(activity=points.activity, school=None, regional=True, due_date=today + datetime.timedelta(days=20))
+    late = f.ControlPointFactory(activity=points.activity, school=None, regional=True, due_date=today - datetime.timedelta(days=1))
+    f.ControlPointFactory(activity=points.activity, school=None, regional=True, due_date=today, status=ControlPoint.Status.DONE)
+    f.ControlPointFactory(activity=points.activity_other, school=None, regional=True, due_date=today + datetime.timedelta(days=3))
+    response = fetch(client, user)
+    assert uids(response) == {uid(own), uid(late)}
+    assert "X-WR-TIMEZONE:Asia/Omsk" in response.content.decode()
+    assert "просрочено на 1 день" in " ".join(response.content.decode().replace("\r\n ", "").split())
 
 
 def test_it_never_reads_the_session(points, client):
@@ -163,11 +179,11 @@ def test_the_settings_page_shows_the_link_and_how_to_add_it(points, client):
 
 
 def test_the_settings_page_gives_no_link_to_those_without_points(cast, client):
-    client.force_login(cast.region_viewer)
+    client.force_login(cast.no_role)
     response = client.get(reverse("monitoring:calendar_settings"))
     assert response.status_code == 200
     assert 'data-testid="no-feed"' in response.content.decode()
-    assert not CalendarFeed.objects.filter(user=cast.region_viewer).exists()
+    assert not CalendarFeed.objects.filter(user=cast.no_role).exists()
 
 
 def test_it_keeps_the_nearest_points_when_there_are_too_many(points):
@@ -211,7 +227,11 @@ def test_it_empties_when_the_account_loses_its_role(points, client):
 
 @pytest.mark.parametrize(
     "role, says",
-    [("coordinator", "Просроченные контрольные точки муниципалитета и сроки ближайших 60 дней"), ("curator", "ваших школ")],
+    [
+        ("coordinator", "Просроченные контрольные точки муниципалитета и сроки ближайших 60 дней"),
+        ("curator", "ваших школ"),
+        ("region_viewer", "регионального уровня"),
+    ],
 )
 def test_the_settings_page_says_what_the_feed_holds(cast, client, role, says):
     client.force_login(getattr(cast, role))

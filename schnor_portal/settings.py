@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # the view (the lockout page, error pages): they get the policy too.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,11 +249,13 @@ else:
 # Sessions (and the messages that fall back to them) live in PostgreSQL, never in the cache:
 # with Redis stopped nobody is logged out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# School staff share computers: a session ends after SESSION_IDLE_MINUTES without a request (each
-# request moves the end forward: one UPDATE of the session row, nothing else), and its cookie dies
-# with the browser, so the next person at the computer does not find someone else logged in.
+# School staff share computers: a session ends after SESSION_IDLE_MINUTES without a request (a
+# request moves the end forward, writing the session row at most once a SESSION_RENEW_SECONDS:
+# accounts.middleware.SessionRenewalMiddleware), and its cookie dies with the browser, so the next
+# person at the computer does not find someone else logged in.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=8 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # Production is HTTPS behind a proxy (nginx) that sets X-Forwarded-Proto; `make run` (DEBUG=1)

@@ -123,7 +123,7 @@ def test_a_local_run_may_keep_a_short_key():
 
 SESSION_AND_LOGIN = (
     "import json; from django.conf import settings as s; print(json.dumps({"
-    "'idle': s.SESSION_COOKIE_AGE, 'renew': s.SESSION_SAVE_EVERY_REQUEST, 'close': s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
+    "'idle': s.SESSION_COOKIE_AGE, 'renew': s.SESSION_RENEW_SECONDS, 'close': s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
     "'pair': [s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds()], "
     "'name': [s.AXES_USERNAME_FAILURE_LIMIT, s.AXES_USERNAME_COOLOFF_TIME.total_seconds()], "
     "'script': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']}))"
@@ -135,7 +135,7 @@ def test_sessions_and_lockouts_default_to_the_shared_computer_values():
     assert done.returncode == 0, done.stderr
     values = json.loads(done.stdout.strip().splitlines()[-1])
     assert values == {
-        "idle": 8 * 3600, "renew": True, "close": True,
+        "idle": 8 * 3600, "renew": 60, "close": True,
         "pair": [5, 15 * 60], "name": [20, 24 * 3600], "script": ["'self'"],
     }
 

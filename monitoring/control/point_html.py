@@ -9,14 +9,14 @@ code; what a card does (the report form, the curator's decision) stays in its te
 """
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 
 from monitoring.control.reminders import ru_days
+from schnor_portal.clip import clip
 from schnor_portal.dates import format_date
+from schnor_portal.row_urls import row_url
 
 STATUS_CLASSES = {
     "planned": "text-bg-secondary",
@@ -35,13 +35,6 @@ def filesize(size) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} КБ"
     return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",")
-
-
-def clip(text, length: int) -> str:
-    """What the `truncatechars` filter gives; a text that already fits is returned without the
-    filter's walk over every character."""
-    text = "" if text is None else str(text)
-    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def status_badges_html(cp) -> str:
@@ -83,7 +76,7 @@ def register_rows_html(points, *, bulk: bool) -> str:
                 f'        <input type="hidden" name="page_cp" value="{token}" form="bulk-form"></td>'
             )
         cells.append(f'<td class="text-nowrap text-muted">{number}</td>')
-        url = reverse("monitoring:control_point_detail", args=[cp.pk])
+        url = row_url("monitoring:control_point_detail", cp.pk)
         cells.append(
             f'<td><a href="{url}">{escape(clip(content, 140))}</a>\n'
             f'        <div class="small text-muted">{escape(clip(cp.activity.deadline_text, 80))}</div></td>'
@@ -107,7 +100,7 @@ def _evidence_html(files, *, sizes=True, link_length=60) -> str:
     links = []
     for e in files:
         if e.file:
-            url = reverse("monitoring:evidence_download", args=[e.pk])
+            url = row_url("monitoring:evidence_download", e.pk)
             size = f' <span class="text-muted">({filesize(e.size)})</span>' if sizes else ""
             links.append(f'<a href="{url}">{escape(e.original_name)}</a>{size}')
         else:
@@ -178,7 +171,7 @@ def card_summary_html(cp) -> str:
 def queue_summary_html(cp) -> str:
     """What a row of the curator's queue says of its point: the school, the activity, the dates,
     the report, the target and the files (a point of `selectors` with its evidence prefetched)."""
-    url = reverse("monitoring:control_point_detail", args=[cp.pk])
+    url = row_url("monitoring:control_point_detail", cp.pk)
     sent = f'<div class="text-muted">отправлено {_local(cp.submitted_at, "%d.%m.%Y %H:%M")}</div>' if cp.submitted_at else ""
     parts = [
         '<div class="d-flex justify-content-between flex-wrap gap-2">',

@@ -21,7 +21,6 @@ Definitions are the ones the municipal pages use, so a figure here is the figure
 """
 
 import datetime
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from accounts.models import REGION_ROLES
@@ -44,6 +42,7 @@ from monitoring.results.selectors import reference_maps
 from monitoring.results.subjects import subject_order
 from roadmaps.models import Activity, Plan
 from schnor_portal.dates import format_date
+from schnor_portal.row_urls import row_url
 from schools.access import visible_control_points, visible_municipalities, visible_plans
 from schools.lists.selectors import category_history, lists_of_municipalities, status_kind
 from schools.models import Municipality, Region, SchoolList
@@ -337,19 +336,8 @@ def gap_label(gap: Decimal) -> str:
     return f"{sign}{_number(abs(gap).quantize(Decimal('0.01')))}"
 
 
-_PK = 2147483647  # a key no row has, replaced by the real one in each link
-
-
-@functools.cache
-def _path(name, with_pk, prefix) -> str:
-    """A URL pattern reversed once per process (and script prefix), «{}» where the object's key goes:
-    a region's table has hundreds of links of a handful of kinds, and a reverse() per link was a
-    fifth of the page."""
-    return reverse(name, args=[_PK]).replace(str(_PK), "{}") if with_pk else reverse(name)
-
-
 def _url(name, pk=None, **query):
-    url = _path(name, pk is not None, get_script_prefix()).format(pk)
+    url = row_url(name, pk)
     query = {key: value for key, value in query.items() if value not in (None, "")}
     return f"{url}?{urlencode(query)}" if query else url
 

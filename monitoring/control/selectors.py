@@ -21,7 +21,7 @@ from monitoring.models import (
     MonitoringVisit,
     Notification,
 )
-from roadmaps.models import Activity, ActivityExecutor, ExecutorLevel
+from roadmaps.models import ActivityExecutor, ExecutorLevel, PlanSection
 from schools.access import (
     can_record_visit,
     control_point_scope,
@@ -33,7 +33,7 @@ from schools.access import (
 )
 from schools.models import Municipality, School
 
-from .dashboard import municipal_sums, point_sums
+from .dashboard import executor_sums, municipal_sums, point_sums
 from .filters import OPEN_STATUSES, ControlPointFilter
 
 Status = ControlPoint.Status
@@ -399,45 +399,40 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
             row["query"], level = "level=municipality", "municipality"
         by_level[level] += row["overdue"]
 
-    per_executor = {}
-    # Read by the plans of the user's municipalities and kept if counted: an IN list of a region's
-    # 4,000 activity ids cost PostgreSQL 35–190 ms to plan and probe where the join costs 2.
-    executors = ActivityExecutor.objects.filter(
-        level=ExecutorLevel.MUNICIPALITY, activity__section__plan__municipality__in=in_reach
-    ).order_by()
-    for activity_id, name in executors.values_list("activity_id", "name"):
-        if activity_id not in sums.per_municipal_activity:
-            continue
-        row = per_executor.setdefault(name, dict.fromkeys(keys, 0))
-        for key in keys:
-            row[key] += sums.per_municipal_activity[activity_id][key]
+    per_executor = sums.per_executor
+    if per_executor is None:
+        # A curator's schools: counted afresh, their municipality's executors read with them. Read by
+        # the plans of the user's municipalities: an IN list of a region's 4,000 activity ids cost
+        # PostgreSQL 35–190 ms to plan and probe where the join costs 2.
+        executors = ActivityExecutor.objects.filter(
+            level=ExecutorLevel.MUNICIPALITY, activity__section__plan__municipality__in=in_reach
+        ).order_by()
+        per_executor = executor_sums(executors.values_list("activity_id", "name"), sums.per_municipal_activity, keys)
     by_executor = sorted(
         ({"name": name, **row} for name, row in per_executor.items() if row["overdue"] > 0),
         key=lambda r: (-r["overdue"], r["name"]),
     )
 
-    sections, section_order = {}, {}
-    activities = Activity.objects.filter(section__plan__municipality__in=in_reach).order_by().values_list(
-        "pk", "section_id", "section__number", "section__title", "section__position", "section__plan_id",
-        "section__plan__period_start", "section__plan__period_end",
+    sections, section_order = [], {}
+    labels = PlanSection.objects.filter(plan__municipality__in=in_reach).order_by().values_list(
+        "pk", "number", "title", "position", "plan_id", "plan__period_start", "plan__period_end"
     )
-    for pk, section_id, number, title, position, plan_id, start, end in activities:
-        if pk not in sums.per_activity:
+    for section_id, number, title, position, plan_id, start, end in labels:
+        counts = sums.per_section.get(section_id)
+        if counts is None:
             continue
-        row = sections.get(section_id)
-        if row is None:
-            row = sections[section_id] = {
+        sections.append(
+            {
                 "activity__section_id": section_id,
                 "activity__section__number": number,
                 "activity__section__title": title,
                 "activity__section__plan__period_start": start,
                 "activity__section__plan__period_end": end,
-                **dict.fromkeys(keys, 0),
+                **counts,
             }
-            section_order[section_id] = (start, plan_id, position)
-        for key in keys:
-            row[key] += sums.per_activity[pk][key]
-    by_section = sorted(sections.values(), key=lambda r: section_order[r["activity__section_id"]])
+        )
+        section_order[section_id] = (start, plan_id, position)
+    by_section = sorted(sections, key=lambda r: section_order[r["activity__section_id"]])
     for row in by_section:
         row["percent_done"] = _percent(row["done"], row["total"])
         row["query"] = f"section={row['activity__section_id']}"

@@ -12,7 +12,9 @@ from monitoring.control import dashboard as dashboard_figures
 from monitoring.control import workflow
 from monitoring.control.selectors import dashboard_for_user
 from monitoring.models import ControlPoint
+from roadmaps.models import ActivityExecutor
 from tests import factories as f
+from tests.monitoring.conftest import set_state
 
 URL = "monitoring:dashboard"
 
@@ -38,8 +40,10 @@ def _totals(client):
 def test_a_second_view_reads_the_counts_from_the_cache(coordinator, client):
     first, second = _views(client)
     assert len(_counting(first)) == 1 and not _counting(second)
-    # Warm, the municipality's own stamp says nothing changed: its units' two stamps are not read.
-    assert len(second) == len(first) - 3
+    # Warm, the municipality's own stamp says nothing changed: its units' two stamps are not read,
+    # nor its executors (kept with its sums).
+    assert len(second) == len(first) - 4
+    assert not [q for q in second if "roadmaps_activityexecutor" in q["sql"]]
     assert _totals(client)["total"] == 3
 
 
@@ -204,3 +208,36 @@ def test_the_cabinet_reads_the_dashboards_sums(cast, client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("region:cabinet")).status_code == 200
     assert not [q for q in _counting(queries.captured_queries) if "COUNT(" in q["sql"]]
+
+
+def _by_section_and_executor(d):
+    return (
+        {r["activity__section_id"]: (r["total"], r["overdue"]) for r in d.by_section},
+        {r["name"]: r["overdue"] for r in d.by_executor},
+    )
+
+
+def test_sections_and_executors_are_kept_with_the_sums_and_match_the_points(coordinator):
+    """Counted per section and per executor with the sums, cached, and read back the same."""
+    cast = coordinator
+    today = cast.muni.today()
+    second = f.ActivityFactory(section=f.PlanSectionFactory(plan=cast.plan))
+    for activity, position, name in (
+        (cast.activity, 1, "Отдел образования"),
+        (second, 1, "Отдел образования"),
+        (second, 2, "Методический центр"),
+    ):
+        ActivityExecutor.objects.create(activity=activity, position=position, level="municipality", kind="role", name=name)
+    ahead, behind = today + datetime.timedelta(days=3), today - datetime.timedelta(days=5)
+    for cp in (cast.cp_a, cast.cp_b, f.ControlPointFactory(activity=second, school=cast.school_a)):
+        set_state(cp, due_date=ahead)
+    for cp in (cast.cp_muni, f.ControlPointFactory(activity=second, school=None)):
+        set_state(cp, due_date=behind)
+
+    cold = dashboard_for_user(user=cast.coordinator, today=today)
+    warm = dashboard_for_user(user=cast.coordinator, today=today)
+    assert _by_section_and_executor(cold) == _by_section_and_executor(warm)
+    sections, executors = _by_section_and_executor(warm)
+    assert sections == {cast.section.pk: (3, 1), second.section_id: (2, 1)}
+    assert executors == {"Отдел образования": 2, "Методический центр": 1}
+    assert [r["activity__section_id"] for r in warm.by_section] == [cast.section.pk, second.section_id]

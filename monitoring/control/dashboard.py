@@ -28,19 +28,30 @@ from schools.models import Municipality, School
 
 # A bound on how long sums could outlive a change that left no history record (raw SQL).
 CACHE_SECONDS = 30 * 60
-KEY_VERSION = 5
+KEY_VERSION = 6
+
+
+# The tables of `Sums` a merge copies by default: all of them.
+TABLES = (
+    "per_school", "per_activity", "per_municipal_activity", "per_school_plan", "per_regional_activity",
+    "per_section", "per_plan", "per_executor",
+)
 
 
 @dataclass
 class Sums:
-    """Counts of one set of points, whole and per school, activity, section, municipal activity,
-    regional activity, school and plan. A regional point (the region body's own, no school) is in
-    the totals and its activity's row, not in the municipality's row of `per_school` (key None).
+    """Counts of one set of points, whole and per school, activity, section, plan, municipal
+    activity, regional activity, and school and plan. A regional point (the region body's own, no
+    school) is in the totals and its activity's row, not in the municipality's row of `per_school`
+    (key None).
 
     `per_executor` (executor's name → counts of the municipality's own points) is filled where whole
     municipalities are counted and cached: the executors of a plan in force do not change (only a
     draft is edited), so they are read when the sums are, not on every page (a region's 45,000
     executor rows were a fifth of its dashboard). None where they were not read.
+
+    A row, once counted, is never changed in place: a merge shares the rows only one side has (most
+    of them: a school's, an activity's of one municipality) and writes a new row where both have one.
     """
 
     keys: list
@@ -51,6 +62,7 @@ class Sums:
     per_school_plan: dict = field(default_factory=dict)
     per_regional_activity: dict = field(default_factory=dict)
     per_section: dict = field(default_factory=dict)
+    per_plan: dict = field(default_factory=dict)
     per_executor: dict | None = None
 
     def __post_init__(self):
@@ -58,46 +70,43 @@ class Sums:
             self.totals = dict.fromkeys(self.keys, 0)
 
     def add(self, group: dict):
-        """Count one aggregate row (school, activity, plan and its counts) in every sum it belongs to."""
-        school, activity = group["school_id"], group["activity_id"]
-        targets = [self.totals, self._row(self.per_activity, activity), self._row(self.per_section, group["activity__section_id"])]
+        """Count one aggregate row (school, activity, plan and its counts) in every sum it belongs to,
+        while the sums are being counted (before any merge)."""
+        school, activity, plan = group["school_id"], group["activity_id"], group["activity__section__plan_id"]
+        targets = [
+            self.totals,
+            self._row(self.per_activity, activity),
+            self._row(self.per_section, group["activity__section_id"]),
+            self._row(self.per_plan, plan),
+        ]
         if school is None and group["regional"]:
             targets.append(self._row(self.per_regional_activity, activity))
         elif school is None:
             targets += [self._row(self.per_school, None), self._row(self.per_municipal_activity, activity)]
         else:
-            targets += [self._row(self.per_school, school), self._row(self.per_school_plan, (school, group["activity__section__plan_id"]))]
+            targets += [self._row(self.per_school, school), self._row(self.per_school_plan, (school, plan))]
         for name in self.keys:
             value = group[name]
             for target in targets:
                 target[name] += value
 
-    def merge(self, other: "Sums"):
-        for name in self.keys:
+    def merge(self, other: "Sums", tables=TABLES):
+        """Add `other` in: its totals and the `tables` a page reads (a region's page merges forty
+        municipalities; the activity tables alone are 80,000 rows it may not need)."""
+        keys = self.keys
+        for name in keys:
             self.totals[name] += other.totals[name]
-        for mine, theirs in (
-            (self.per_school, other.per_school),
-            (self.per_activity, other.per_activity),
-            (self.per_municipal_activity, other.per_municipal_activity),
-            (self.per_school_plan, other.per_school_plan),
-            # Sums cached before regional points existed have no such table (and no such points).
-            (self.per_regional_activity, other.per_regional_activity),
-            (self.per_section, other.per_section),
-            *([(self._executors(), other.per_executor)] if other.per_executor is not None else []),
-        ):
+        for table in tables:
+            theirs = getattr(other, table)
+            if theirs is None:
+                continue
+            mine = getattr(self, table)
+            if mine is None:
+                mine = {}
+                setattr(self, table, mine)
             for key, counts in theirs.items():
                 row = mine.get(key)
-                if row is None:
-                    # Most keys are the other side's alone (a school, an activity of one municipality).
-                    mine[key] = dict(counts)
-                    continue
-                for name in self.keys:
-                    row[name] += counts[name]
-
-    def _executors(self) -> dict:
-        if self.per_executor is None:
-            self.per_executor = {}
-        return self.per_executor
+                mine[key] = counts if row is None else {name: row[name] + counts[name] for name in keys}
 
     def _row(self, table, key):
         row = table.get(key)
@@ -185,10 +194,11 @@ def municipal_stamps(municipalities) -> dict:
     return {pk: f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}" for pk, stamp_id, stamp_at in rows}
 
 
-def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
+def point_sums(*, user, base, counts: dict, cache_key: str, tables=TABLES) -> Sums:
     """The counts of `base` (the user's points, filtered by the period) as `Sums`.
 
-    `cache_key` names what besides the points the counts depend on (today, the period).
+    `cache_key` names what besides the points the counts depend on (today, the period); of whole
+    municipalities' cached sums only the `tables` the caller reads are merged.
     """
     keys = list(counts)
     if not sees_whole_municipality(user):
@@ -197,10 +207,10 @@ def point_sums(*, user, base, counts: dict, cache_key: str) -> Sums:
             sums.add(group)
         return sums
 
-    return municipal_sums(visible_municipalities(user), base=base, counts=counts, cache_key=cache_key)
+    return municipal_sums(visible_municipalities(user), base=base, counts=counts, cache_key=cache_key, tables=tables)
 
 
-def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refresh=False) -> Sums:
+def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refresh=False, tables=TABLES) -> Sums:
     """The sums of `base` over whole `municipalities`, from the cache where their stamps allow.
 
     `refresh` (the beat's warming) also extends the life of the entries found, so that an unchanged
@@ -245,5 +255,5 @@ def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refres
         cache.set_many(rebuilt, CACHE_SECONDS)
     total = Sums(keys)
     for sums in [*found_municipal.values(), *rebuilt.values()]:
-        total.merge(sums)
+        total.merge(sums, tables)
     return total

@@ -40,7 +40,7 @@ from monitoring.overview.numbers import percent
 from monitoring.overview.selectors import current_plan, plan_scope_ids
 from monitoring.results.selectors import reference_maps
 from monitoring.results.subjects import subject_order
-from roadmaps.models import Activity, Plan
+from roadmaps.models import Plan
 from schnor_portal.dates import format_date
 from schnor_portal.row_urls import row_url
 from schools.access import visible_control_points, visible_municipalities, visible_plans
@@ -179,30 +179,25 @@ def plans_in_force(*, user, municipalities, today) -> dict[int, tuple[Plan, list
 
 
 def point_figures(*, user, scopes: dict[int, list[int]], today) -> dict[int, dict]:
-    """Counts of each municipality's points of its plan in force: the dashboard's sums, regrouped.
-
-    The sums are kept per activity; an activity belongs to one plan, the plan to one municipality,
-    so one query of the activities of the plans in force sorts them (the sums themselves are
-    cached per school and read as the dashboard reads them).
-    """
+    """Counts of each municipality's points of its plan in force: the dashboard's sums, per plan."""
     # The dashboard's own sums (same counts, same key): a region's first visit of the day counts its
     # points once for both pages, and the beat keeps them warm (control.selectors.dashboard_sums_warm).
     keys = list(control_point_counts(today))
     sums = point_sums(
-        user=user, base=visible_control_points(user), counts=dashboard_counts(today), cache_key=dashboard_cache_key(today)
+        user=user,
+        base=visible_control_points(user),
+        counts=dashboard_counts(today),
+        cache_key=dashboard_cache_key(today),
+        tables=("per_plan",),
     )
-    owner_of_plan = {plan_id: municipality_id for municipality_id, ids in scopes.items() for plan_id in ids}
     figures = {municipality_id: dict.fromkeys(keys, 0) for municipality_id in scopes}
-    activities = (
-        Activity.objects.filter(section__plan_id__in=list(owner_of_plan)).order_by().values_list("pk", "section__plan_id")
-    )
-    for activity_id, plan_id in activities:
-        row = sums.per_activity.get(activity_id)
-        if row is None:
-            continue
-        target = figures[owner_of_plan[plan_id]]
-        for key in keys:
-            target[key] += row[key]
+    for municipality_id, plan_ids in scopes.items():
+        target = figures[municipality_id]
+        for plan_id in plan_ids:
+            row = sums.per_plan.get(plan_id)
+            if row is not None:
+                for key in keys:
+                    target[key] += row[key]
     return figures
 
 

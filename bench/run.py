@@ -67,8 +67,13 @@ BENCH_ENV = {
 }
 
 
+# The machine's own zone, read before Django is set up: setup sets the process's TZ to the portal's
+# TIME_ZONE, and the log's clock jumped from the machine's hours to Moscow's halfway through a run.
+MACHINE_ZONE = datetime.datetime.now().astimezone().tzinfo
+
+
 def say(text):
-    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+    print(f"[bench {datetime.datetime.now(MACHINE_ZONE):%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
 
 def ensure_database():

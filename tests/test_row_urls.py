@@ -87,3 +87,4 @@ def test_a_name_without_arguments_is_reversed_once_too():
         assert prefixed == reverse("monitoring:register") and prefixed.startswith("/portal/")
     finally:
         clear_script_prefix()
+

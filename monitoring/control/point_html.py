@@ -10,12 +10,11 @@ code; what a card does (the report form, the curator's decision) stays in its te
 
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from monitoring.control.reminders import ru_days
-from schnor_portal.clip import clip
 from schnor_portal.dates import format_date
+from schnor_portal.markup import clip, escape
 from schnor_portal.row_urls import row_url
 
 STATUS_CLASSES = {

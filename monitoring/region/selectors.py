@@ -355,31 +355,35 @@ def _row(municipality, *, plan_info, points, last_report, lists, list_years, gap
     overview = _url("overview:municipal", municipality=municipality.pk)
     row = CabinetRow(municipality=municipality)
     f = row.figures
+    # A row's links are few, each behind many cells: each is written once per row.
+    effect = None
     f["name"] = Figure(municipality.name, municipality.name, overview)
     plan, scope = plan_info if plan_info else (None, [])
     if plan is None:
         f["plan"] = Figure(None, "нет утверждённого плана", _url("roadmaps:plan_list"))
     else:
         f["plan"] = Figure(_plan_label(plan), _plan_label(plan), _url("roadmaps:plan_detail", plan.pk))
+        effect = _url("overview:plan_effect", municipality=municipality.pk, plan=plan.pk)
         order = plan.approved_by
         if order is not None:
             f["order"] = Figure(order.date, _order_label(order), _url("reports:order_detail", order.pk))
         f["period"] = Figure(plan.period_start, f"{format_date(plan.period_start)} – {format_date(plan.period_end)}")
         counts = points.get(municipality.pk)
         # The register filters by one plan; a project's points in several plans are shown whole on the overview.
-        single = len(scope) == 1
-        for key, query in POINT_QUERIES.items():
+        if len(scope) == 1:
+            register = f"{_url('monitoring:register')}?plan={plan.pk}&"
+            urls = {key: register + query for key, query in POINT_QUERIES.items()}
+        else:
+            urls = dict.fromkeys(POINT_QUERIES, _url("overview:municipal", municipality=municipality.pk, plan=plan.pk))
+        for key in POINT_QUERIES:
             value = counts[key]
-            url = f"{_url('monitoring:register')}?plan={plan.pk}&{query}" if single else _url(
-                "overview:municipal", municipality=municipality.pk, plan=plan.pk
-            )
-            f[key] = Figure(value, str(value), url)
+            f[key] = Figure(value, str(value), urls[key])
         on_time, due_so_far = counts["done"] - counts["done_late"], counts["done"] + counts["overdue"]
         share = percent(on_time, due_so_far)
         f["on_time"] = Figure(
             share,
             f"{share} %" if share is not None else "срок не наступил" if counts["total"] else "—",
-            _url("overview:plan_effect", municipality=municipality.pk, plan=plan.pk),
+            effect,
             f"в срок {on_time} из {due_so_far}",
         )
     if last_report is not None:
@@ -390,12 +394,13 @@ def _row(municipality, *, plan_info, points, last_report, lists, list_years, gap
         f["last_report"] = Figure(None, "отчётов нет", overview)
     for year in list_years:
         cell = lists.get(year)
+        list_url = _url("schools:schoollist_detail", cell.list_pk) if cell is not None else ""
         for figure, _ in LIST_FIGURES:
             if cell is None:
                 f[list_column_key(year, figure)] = Figure(None, "—", "", "списка этого года в портале нет")
             else:
                 value = getattr(cell, figure)
-                f[list_column_key(year, figure)] = Figure(value, str(value), _url("schools:schoollist_detail", cell.list_pk))
+                f[list_column_key(year, figure)] = Figure(value, str(value), list_url)
     for key in subjects:
         found = gaps.get(key)
         column = gap_column_key(key.procedure, key.grade, key.subject)
@@ -403,8 +408,8 @@ def _row(municipality, *, plan_info, points, last_report, lists, list_years, gap
             f[column] = Figure()
             continue
         gap, own, region, computed = found
-        if plan is not None:
-            url = _url("overview:plan_effect", municipality=municipality.pk, plan=plan.pk)
+        if effect is not None:
+            url = effect
         else:
             url = _url("results:result_list", procedure=key.procedure, subject=key.subject, grade=key.grade, year=key.year)
         own_label = f"{_number(own)}{' (среднее по школам)' if computed else ''}"

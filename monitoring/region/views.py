@@ -3,11 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from schnor_portal.dates import format_date
 from schnor_portal.db_router import use_replica
+from schnor_portal.markup import escape
 from schnor_portal.xlsx import attachment, xlsx_response
 
 from .exports import TITLE, summary_pdf, summary_sheet

@@ -1,10 +1,10 @@
 """The plan page's table in its document's layout (roadmaps.layout): columns, the head, the cells."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from roadmaps.layout import CONTENT, DEADLINE, NUMBER, RESULT, cell_text, header_rows, plan_layout
+from schnor_portal.markup import escape
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django import template
 
 from schnor_portal import dates, row_urls, words
-from schnor_portal.clip import clip as clip_text
+from schnor_portal.markup import clip as clip_text
 
 register = template.Library()
 

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from monitoring.control.bulk import ACTIONS as BULK_ACTIONS, may_bulk
@@ -27,6 +26,7 @@ from monitoring.control.selectors import (
 from schnor_portal.dates import format_date
 from schnor_portal.db_router import use_replica
 from schnor_portal.filter_notes import filter_note
+from schnor_portal.markup import escape
 from schnor_portal.pagination import TailFastPaginator
 from schnor_portal.xlsx import xlsx_response
 from schools.access import can_manage

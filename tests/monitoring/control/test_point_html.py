@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from schnor_portal.clip import clip
+from schnor_portal.markup import clip
 from tests import factories as f
 from tests.monitoring.conftest import set_state
 

@@ -44,10 +44,26 @@ REQUESTS_LIMIT = 50
 
 # --- rows ---------------------------------------------------------------------------------------
 
+# What no row shows of its plan and section: the passport's texts, paragraphs each in a real plan,
+# which a page of fifty rows would otherwise read fifty times over.
+ROW_DEFERRED = [
+    *(
+        f"activity__section__plan__{name}"
+        for name in (
+            "responsible_body", "approving_official", "developers", "executors", "co_executors", "idea", "goal",
+            "tasks", "funding", "expected_results", "effectiveness_criteria", "background",
+        )
+    ),
+    "activity__section__tasks",
+    "activity__section__indicators",
+]
+
+
 def control_point_rows(queryset: QuerySet[ControlPoint]) -> QuerySet[ControlPoint]:
     """What a row shows: the activity as written, its plan and section, the school, the executors
     above the schools (municipal and regional, one prefetch; split in `decorate`)."""
-    return queryset.select_related("activity", "activity__section", "activity__section__plan", "school").prefetch_related(
+    related = queryset.select_related("activity", "activity__section", "activity__section__plan", "school")
+    return related.defer(*ROW_DEFERRED).prefetch_related(
         Prefetch(
             "activity__executor_set",
             queryset=ActivityExecutor.objects.exclude(level=ExecutorLevel.SCHOOL).order_by("position"),

@@ -8,10 +8,10 @@ Queries of a request (named so that a new one has to be justified):
     names — 10; sorted by school, one more: the names of the schools counted, which place the
     page among them (selectors._school_sorted_page);
   dashboard: the municipalities' stamps (the keys of their cached sums), and for one whose stamp
-    moved the stamps of its schools' points and of its own (two) and the counts per school and
-    activity in one pass (none of the three when cached: 9 then), school names, activities with
-    their sections and plans, municipal executors, clusters, their memberships, the next 14 days,
-    their municipal executors, due-date requests — 12.
+    moved the stamps of its schools' points and of its own (two), the counts per school and
+    activity in one pass and its municipal executors, kept with the counts (none of the four when
+    cached: 8 then), school names, sections with their plans, clusters, their memberships, the next
+    14 days, their municipal executors, due-date requests — 12.
 """
 
 import datetime
@@ -93,3 +93,20 @@ def test_my_school_and_the_curator_page_cost_a_fixed_number_of_queries(cast, cli
     with django_assert_num_queries(PAGE + 9):
         response = client.get(reverse("monitoring:curator_home"))
     assert [cp.pk for cp in response.context["queue"]] == [cast.cp_a.pk]
+
+
+def test_the_rows_leave_the_plans_passport_unread(cast, client):
+    """A plan's passport (goal, tasks, background…) is paragraphs long; fifty rows of a register or
+    of «Моя школа» do not read it fifty times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _points(cast, 6)
+    type(cast.plan).objects.filter(pk=cast.plan.pk).update(background="Проблемные зоны. " * 500, goal="Цель. " * 300)
+    for user, url in ((cast.coordinator, "monitoring:register"), (cast.director_a, "monitoring:my_school")):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url)).status_code == 200
+        rows = [q["sql"] for q in queries.captured_queries if 'FROM "monitoring_controlpoint"' in q["sql"] and '"roadmaps_plan"' in q["sql"]]
+        assert rows
+        assert not [sql for sql in rows if '"roadmaps_plan"."background"' in sql or '"roadmaps_plan"."goal"' in sql]

@@ -139,11 +139,26 @@ def _stamps(municipalities) -> tuple[dict, dict]:
             .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
             .values_list("pk", owner, "stamp_id", "stamp_at")
         )
-        # The record's time as well as its id: ids start again in a fresh database (tests), times do not.
         for pk, municipality_id, stamp_id, stamp_at in rows:
-            stamps[key(pk)] = f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}"
+            stamps[key(pk)] = _stamp(stamp_id, stamp_at)
             owners[key(pk)] = municipality_id
     return stamps, owners
+
+
+def _stamp(history_id, history_date) -> str:
+    # The record's time as well as its id: ids start again in a fresh database (tests), times do not.
+    return f"{history_id}:{history_date.isoformat() if history_date else ''}"
+
+
+def _school_stamps(schools) -> dict:
+    history = ControlPoint.history.model
+    newest = history.objects.filter(school_id=OuterRef("pk")).order_by("-history_id")
+    rows = (
+        schools.order_by()
+        .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
+        .values_list("pk", "stamp_id", "stamp_at")
+    )
+    return {pk: _stamp(stamp_id, stamp_at) for pk, stamp_id, stamp_at in rows}
 
 
 def municipal_executors(municipalities) -> dict:
@@ -191,7 +206,7 @@ def municipal_stamps(municipalities) -> dict:
         .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
         .values_list("pk", "stamp_id", "stamp_at")
     )
-    return {pk: f"{stamp_id}:{stamp_at.isoformat() if stamp_at else ''}" for pk, stamp_id, stamp_at in rows}
+    return {pk: _stamp(stamp_id, stamp_at) for pk, stamp_id, stamp_at in rows}
 
 
 def point_sums(*, user, base, counts: dict, cache_key: str, tables=TABLES) -> Sums:
@@ -234,20 +249,11 @@ def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refres
     rebuilt = {}
     if stale_municipalities:
         stamps, owners = _stamps(Municipality.objects.filter(pk__in=stale_municipalities))
-        names = {unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamps[unit]}" for unit in stamps}
-        found = cache.get_many(list(names.values()))
-        missing = [unit for unit, name in names.items() if name not in found]
-        fresh = {unit: Sums(keys) for unit in missing}
-        if missing:
-            schools = [unit for unit in missing if not isinstance(unit, tuple)]
-            own = [unit[1] for unit in missing if isinstance(unit, tuple)]
-            for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
-                fresh[_unit(group)].add(group)
-            cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
+        units = _unit_sums(stamps, base=base, counts=counts, cache_key=cache_key)
         for municipality in stale_municipalities:
             rebuilt[municipal_names[municipality]] = Sums(keys)
-        for unit in stamps:
-            rebuilt[municipal_names[owners[unit]]].merge(found.get(names[unit]) or fresh[unit])
+        for unit, sums in units.items():
+            rebuilt[municipal_names[owners[unit]]].merge(sums)
         executors = municipal_executors(stale_municipalities)
         for municipality in stale_municipalities:
             sums = rebuilt[municipal_names[municipality]]
@@ -257,3 +263,27 @@ def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refres
     for sums in [*found_municipal.values(), *rebuilt.values()]:
         total.merge(sums, tables)
     return total
+
+
+def _unit_sums(stamps: dict, *, base, counts: dict, cache_key: str) -> dict:
+    """Each unit's sums (a school, or a municipality's own points) from the cache under its stamp, or
+    counted afresh from `base` — in one pass for all the units missing — and kept."""
+    keys = list(counts)
+    names = {unit: f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamps[unit]}" for unit in stamps}
+    found = cache.get_many(list(names.values()))
+    missing = [unit for unit, name in names.items() if name not in found]
+    fresh = {unit: Sums(keys) for unit in missing}
+    if missing:
+        schools = [unit for unit in missing if not isinstance(unit, tuple)]
+        own = [unit[1] for unit in missing if isinstance(unit, tuple)]
+        for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
+            fresh[_unit(group)].add(group)
+        cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
+    return {unit: found[names[unit]] if names[unit] in found else fresh[unit] for unit in stamps}
+
+
+def school_sums(schools, *, counts: dict, cache_key: str) -> dict:
+    """{school: its `Sums`} for a few schools (a curator's), read where the dashboard keeps them:
+    a school's sums are all its points whoever looks, so the entries the coordinators' pages and the
+    beat keep serve the curator as well, and a school counted here serves them."""
+    return _unit_sums(_school_stamps(schools), base=ControlPoint.objects.all(), counts=counts, cache_key=cache_key)

@@ -25,6 +25,7 @@ from roadmaps.models import ActivityExecutor, ExecutorLevel, PlanSection
 from schools.access import (
     can_record_visit,
     control_point_scope,
+    sees_whole_municipality,
     visible_control_points,
     visible_municipalities,
     visible_plans,
@@ -33,7 +34,7 @@ from schools.access import (
 )
 from schools.models import Municipality, School
 
-from .dashboard import executor_sums, municipal_sums, point_sums
+from .dashboard import executor_sums, municipal_sums, point_sums, school_sums
 from .filters import OPEN_STATUSES, ControlPointFilter
 
 Status = ControlPoint.Status
@@ -280,15 +281,23 @@ def control_point_card(control_point: ControlPoint, today=None) -> ControlPoint:
 
 def curator_home_for_user(*, user, today=None) -> dict:
     today = today or timezone.localdate()
-    schools = list(
-        visible_schools(user)
-        .annotate(**control_point_counts(today, prefix="control_points__"))
-        .order_by("short_name", "pk")
+    schools = list(visible_schools(user).order_by("short_name", "pk"))
+    # Each school's figures as the dashboard keeps them (cached under the school's stamp).
+    counted = school_sums(
+        School.objects.filter(pk__in=[school.pk for school in schools]),
+        counts=dashboard_counts(today),
+        cache_key=dashboard_cache_key(today),
     )
     for school in schools:
+        for key, value in counted[school.pk].totals.items():
+            setattr(school, key, value)
         school.percent_done = _percent(school.done, school.total)
     # The oldest reports first, a page of them; only a queue longer than that is counted apart.
     submitted = visible_control_points(user).filter(status=Status.SUBMITTED)
+    if not sees_whole_municipality(user):
+        # The same points, named by their schools: PostgreSQL joined a municipality's reports on
+        # review before the nested scope condition kept the curator's (7 ms; with the ids, 1).
+        submitted = submitted.filter(school_id__in=[school.pk for school in schools])
     queue = decorate(
         list(_card_rows(submitted).order_by(F("submitted_at").asc(nulls_last=True), "due_date", "pk")[:GROUP_LIMIT]),
         today,

@@ -241,3 +241,20 @@ def test_sections_and_executors_are_kept_with_the_sums_and_match_the_points(coor
     assert sections == {cast.section.pk: (3, 1), second.section_id: (2, 1)}
     assert executors == {"Отдел образования": 2, "Методический центр": 1}
     assert [r["activity__section_id"] for r in warm.by_section] == [cast.section.pk, second.section_id]
+
+
+def test_the_curators_schools_read_the_kept_counts_and_see_a_report_at_once(cast, client):
+    """«Мои школы» reads each school's counts where the dashboard keeps them; a report sent changes
+    the school's stamp, and the next view counts that school again."""
+    client.force_login(cast.curator)
+
+    def submitted():
+        page = client.get(reverse("monitoring:curator_home"))
+        return {school.pk: school.submitted for school in page.context["schools"]}
+
+    assert submitted() == {cast.school_a.pk: 0}
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    assert submitted() == {cast.school_a.pk: 1}

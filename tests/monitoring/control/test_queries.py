@@ -88,11 +88,18 @@ def test_my_school_and_the_curator_page_cost_a_fixed_number_of_queries(cast, cli
         response = client.get(reverse("monitoring:my_school"))
     assert cast.cp_a.pk in [cp.pk for g in response.context["groups"] for cp in g.points]
     client.force_login(cast.curator)
-    # schools with counts; the queue with executors, evidence, comments, requests; visits; may the
-    # user review and record visits (one check each, for the whole page).
-    with django_assert_num_queries(PAGE + 9):
+    # schools, their stamps and the counts of those not kept under their stamp (the dashboard's
+    # entries, dashboard.school_sums); the queue with executors, evidence, comments, requests;
+    # visits; may the user review and record visits (one check each, for the whole page).
+    with django_assert_num_queries(PAGE + 11):
         response = client.get(reverse("monitoring:curator_home"))
     assert [cp.pk for cp in response.context["queue"]] == [cast.cp_a.pk]
+    # Kept: the schools' counts are read, not counted again.
+    with django_assert_num_queries(PAGE + 10):
+        again = client.get(reverse("monitoring:curator_home"))
+    assert [(s.pk, s.total, s.submitted) for s in again.context["schools"]] == [
+        (s.pk, s.total, s.submitted) for s in response.context["schools"]
+    ]
 
 
 def test_the_rows_leave_the_plans_passport_unread(cast, client):

@@ -10,7 +10,8 @@ the next dashboard one school's count, not the municipality's 30,000 points. Abo
 municipality's sums are kept under the newest history record of all its points: a region's page
 checks forty such stamps, and reads the schools' stamps only of a municipality that changed. «Today» and the
 chosen period are part of the key, as «overdue» and «planned» depend on them. The labels
-(schools, sections, executors, clusters) are not cached: they are read per request.
+(schools, sections, clusters) are read per request; the municipal executors' sums are kept with
+their municipality's (a plan in force is never edited, only a draft, which has no points).
 
 Only users who see whole municipalities share these sums; a curator's or a director's dashboard
 counts its own schools directly, uncached.

@@ -283,8 +283,11 @@ def _unit_sums(stamps: dict, *, base, counts: dict, cache_key: str) -> dict:
     return {unit: found[names[unit]] if names[unit] in found else fresh[unit] for unit in stamps}
 
 
-def school_sums(schools, *, counts: dict, cache_key: str) -> dict:
-    """{school: its `Sums`} for a few schools (a curator's), read where the dashboard keeps them:
-    a school's sums are all its points whoever looks, so the entries the coordinators' pages and the
-    beat keep serve the curator as well, and a school counted here serves them."""
-    return _unit_sums(_school_stamps(schools), base=ControlPoint.objects.all(), counts=counts, cache_key=cache_key)
+def school_sums(schools, *, base, counts: dict, cache_key: str) -> dict:
+    """{school: its `Sums`} for a few schools (a curator's), read where the dashboard keeps them.
+
+    A school's sums are all its points: `base` (the user's points) must hold every point of
+    `schools` — a curator's and a director's do, as the coordinator's — so that the entries the
+    coordinators' pages and the beat keep serve the curator, and a school counted here serves them.
+    """
+    return _unit_sums(_school_stamps(schools), base=base, counts=counts, cache_key=cache_key)

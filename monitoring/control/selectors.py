@@ -285,6 +285,7 @@ def curator_home_for_user(*, user, today=None) -> dict:
     # Each school's figures as the dashboard keeps them (cached under the school's stamp).
     counted = school_sums(
         School.objects.filter(pk__in=[school.pk for school in schools]),
+        base=visible_control_points(user),
         counts=dashboard_counts(today),
         cache_key=dashboard_cache_key(today),
     )

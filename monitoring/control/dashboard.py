@@ -151,15 +151,19 @@ def _stamp(history_id, history_date) -> str:
     return f"{history_id}:{history_date.isoformat() if history_date else ''}"
 
 
-def _school_stamps(schools) -> dict:
-    history = ControlPoint.history.model
-    newest = history.objects.filter(school_id=OuterRef("pk")).order_by("-history_id")
+def _newest_stamps(units, **newest_of) -> dict:
+    """{unit: stamp}: the newest history record of the points `newest_of` names, one index step each."""
+    newest = ControlPoint.history.model.objects.filter(**newest_of).order_by("-history_id")
     rows = (
-        schools.order_by()
+        units.order_by()
         .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
         .values_list("pk", "stamp_id", "stamp_at")
     )
     return {pk: _stamp(stamp_id, stamp_at) for pk, stamp_id, stamp_at in rows}
+
+
+def _school_stamps(schools) -> dict:
+    return _newest_stamps(schools, school_id=OuterRef("pk"))
 
 
 def municipal_executors(municipalities) -> dict:
@@ -200,14 +204,7 @@ def _unit_name(unit) -> str:
 
 def municipal_stamps(municipalities) -> dict:
     """Each municipality's stamp: the newest history record of any of its points, one index step each."""
-    history = ControlPoint.history.model
-    newest = history.objects.filter(municipality_id=OuterRef("pk")).order_by("-history_id")
-    rows = (
-        municipalities.order_by()
-        .annotate(stamp_id=Subquery(newest.values("history_id")[:1]), stamp_at=Subquery(newest.values("history_date")[:1]))
-        .values_list("pk", "stamp_id", "stamp_at")
-    )
-    return {pk: _stamp(stamp_id, stamp_at) for pk, stamp_id, stamp_at in rows}
+    return _newest_stamps(municipalities, municipality_id=OuterRef("pk"))
 
 
 def point_sums(*, user, base, counts: dict, cache_key: str, tables=TABLES) -> Sums:

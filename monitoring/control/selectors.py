@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
@@ -21,7 +21,7 @@ from monitoring.models import (
     MonitoringVisit,
     Notification,
 )
-from roadmaps.models import ActivityExecutor, ExecutorLevel, PlanSection
+from roadmaps.models import ActivityExecutor, ExecutorLevel, Plan, PlanSection
 from schools.access import (
     can_record_visit,
     control_point_scope,
@@ -45,18 +45,13 @@ REQUESTS_LIMIT = 50
 
 # --- rows ---------------------------------------------------------------------------------------
 
-# What no row shows of its plan and section: the passport's texts, paragraphs each in a real plan,
-# which a page of fifty rows would otherwise read fifty times over.
+# What no row shows of its plan and section: their long texts but the title (the plan's passport,
+# paragraphs each in a real plan), which a page of fifty rows would otherwise read fifty times over.
 ROW_DEFERRED = [
-    *(
-        f"activity__section__plan__{name}"
-        for name in (
-            "responsible_body", "approving_official", "developers", "executors", "co_executors", "idea", "goal",
-            "tasks", "funding", "expected_results", "effectiveness_criteria", "background",
-        )
-    ),
-    "activity__section__tasks",
-    "activity__section__indicators",
+    f"{path}{f.name}"
+    for path, model in (("activity__section__plan__", Plan), ("activity__section__", PlanSection))
+    for f in model._meta.concrete_fields
+    if isinstance(f, TextField) and f.name != "title"
 ]
 
 
@@ -447,7 +442,7 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
         key=lambda r: (-r["overdue"], r["name"]),
     )
 
-    sections, section_order = [], {}
+    sections = []
     labels = PlanSection.objects.filter(plan__municipality__in=in_reach).order_by().values_list(
         "pk", "number", "title", "position", "plan_id", "plan__period_start", "plan__period_end"
     )
@@ -455,18 +450,16 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
         counts = sums.per_section.get(section_id)
         if counts is None:
             continue
-        sections.append(
-            {
-                "activity__section_id": section_id,
-                "activity__section__number": number,
-                "activity__section__title": title,
-                "activity__section__plan__period_start": start,
-                "activity__section__plan__period_end": end,
-                **counts,
-            }
-        )
-        section_order[section_id] = (start, plan_id, position)
-    by_section = sorted(sections, key=lambda r: section_order[r["activity__section_id"]])
+        row = {
+            "activity__section_id": section_id,
+            "activity__section__number": number,
+            "activity__section__title": title,
+            "activity__section__plan__period_start": start,
+            "activity__section__plan__period_end": end,
+            **counts,
+        }
+        sections.append(((start, plan_id, position), row))
+    by_section = [row for _, row in sorted(sections, key=lambda pair: pair[0])]
     for row in by_section:
         row["percent_done"] = _percent(row["done"], row["total"])
         row["query"] = f"section={row['activity__section_id']}"

@@ -11,7 +11,7 @@ municipality's sums are kept under the newest history record of all its points: 
 checks forty such stamps, and reads the schools' stamps only of a municipality that changed. «Today» and the
 chosen period are part of the key, as «overdue» and «planned» depend on them. The labels
 (schools, sections, clusters) are read per request; the municipal executors' sums are kept with
-their municipality's (a plan in force is never edited, only a draft, which has no points).
+the municipality's own points (a plan in force is never edited, only a draft, which has no points).
 
 Only users who see whole municipalities share these sums; a curator's or a director's dashboard
 counts its own schools directly, uncached.
@@ -29,36 +29,36 @@ from schools.models import Municipality, School
 
 # A bound on how long sums could outlive a change that left no history record (raw SQL).
 CACHE_SECONDS = 30 * 60
-KEY_VERSION = 6
+KEY_VERSION = 7
 
 
 # The tables of `Sums` a merge copies by default: all of them.
 TABLES = (
-    "per_school", "per_activity", "per_municipal_activity", "per_school_plan", "per_regional_activity",
-    "per_section", "per_plan", "per_executor",
+    "per_school", "per_municipal_activity", "per_school_plan", "per_regional_activity", "per_section", "per_plan",
+    "per_executor",
 )
 
 
 @dataclass
 class Sums:
-    """Counts of one set of points, whole and per school, activity, section, plan, municipal
-    activity, regional activity, and school and plan. A regional point (the region body's own, no
+    """Counts of one set of points, whole and per school, section, plan, municipal activity,
+    regional activity, and school and plan. A regional point (the region body's own, no
     school) is in the totals and its activity's row, not in the municipality's row of `per_school`
     (key None).
 
-    `per_executor` (executor's name → counts of the municipality's own points) is filled where whole
-    municipalities are counted and cached: the executors of a plan in force do not change (only a
-    draft is edited), so they are read when the sums are, not on every page (a region's 45,000
-    executor rows were a fifth of its dashboard). None where they were not read.
+    `per_executor` (executor's name → counts of the municipality's own points) is filled where a
+    municipality's own points are counted and cached: the executors of a plan in force do not change
+    (only a draft is edited, and a draft has no points), so they are read when those points are
+    counted, not on every page (a region's 45,000 executor rows were a fifth of its dashboard), nor
+    when only a school's points changed. None where they were not read.
 
     A row, once counted, is never changed in place: a merge shares the rows only one side has (most
-    of them: a school's, an activity's of one municipality) and writes a new row where both have one.
+    of them: a school's, a section's of one municipality) and writes a new row where both have one.
     """
 
     keys: list
     totals: dict = field(default_factory=dict)
     per_school: dict = field(default_factory=dict)
-    per_activity: dict = field(default_factory=dict)
     per_municipal_activity: dict = field(default_factory=dict)
     per_school_plan: dict = field(default_factory=dict)
     per_regional_activity: dict = field(default_factory=dict)
@@ -76,7 +76,6 @@ class Sums:
         school, activity, plan = group["school_id"], group["activity_id"], group["activity__section__plan_id"]
         targets = [
             self.totals,
-            self._row(self.per_activity, activity),
             self._row(self.per_section, group["activity__section_id"]),
             self._row(self.per_plan, plan),
         ]
@@ -105,9 +104,14 @@ class Sums:
             if mine is None:
                 mine = {}
                 setattr(self, table, mine)
-            for key, counts in theirs.items():
-                row = mine.get(key)
-                mine[key] = counts if row is None else {name: row[name] + counts[name] for name in keys}
+            # Most tables of two municipalities, or of two schools, share no key: their rows are
+            # taken over whole, and only the few shared keys (executors' names, sections of one
+            # plan) get a new row with the sum.
+            shared = {key: mine[key] for key in mine.keys() & theirs.keys()} if mine else {}
+            mine.update(theirs)
+            for key, row in shared.items():
+                counts = theirs[key]
+                mine[key] = {name: row[name] + counts[name] for name in keys}
 
     def _row(self, table, key):
         row = table.get(key)
@@ -251,11 +255,8 @@ def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refres
         for municipality in stale_municipalities:
             rebuilt[municipal_names[municipality]] = Sums(keys)
         for unit, sums in units.items():
+            # The municipality's own unit brings its executors' sums (`_unit_sums`).
             rebuilt[municipal_names[owners[unit]]].merge(sums)
-        executors = municipal_executors(stale_municipalities)
-        for municipality in stale_municipalities:
-            sums = rebuilt[municipal_names[municipality]]
-            sums.per_executor = executor_sums(executors.get(municipality, ()), sums.per_municipal_activity, keys)
         cache.set_many(rebuilt, CACHE_SECONDS)
     total = Sums(keys)
     for sums in [*found_municipal.values(), *rebuilt.values()]:
@@ -276,6 +277,13 @@ def _unit_sums(stamps: dict, *, base, counts: dict, cache_key: str) -> dict:
         own = [unit[1] for unit in missing if isinstance(unit, tuple)]
         for group in _groups(base.filter(Q(school_id__in=schools) | Q(school__isnull=True, municipality_id__in=own)), counts):
             fresh[_unit(group)].add(group)
+        if own:
+            # The municipal executors carry only the municipality's own points: their sums change
+            # with those points, and are kept with them (a school's report does not read them).
+            executors = municipal_executors(own)
+            for municipality in own:
+                sums = fresh[("municipality", municipality)]
+                sums.per_executor = executor_sums(executors.get(municipality, ()), sums.per_municipal_activity, keys)
         cache.set_many({names[unit]: sums for unit, sums in fresh.items()}, CACHE_SECONDS)
     return {unit: found[names[unit]] if names[unit] in found else fresh[unit] for unit in stamps}
 

@@ -499,23 +499,35 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
     )
 
 
+@dataclass(frozen=True)
+class ClusterLabel:
+    """A dashboard row's cluster: its number and name, and its plan's years."""
+
+    pk: int
+    number: int
+    name: str
+    plan_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+
+
 def _cluster_rows(user, per_school_plan, keys):
     """Completion per cluster: the points of the cluster's schools in the cluster's plan.
 
     Memberships are read as pairs of ids: a region has thousands of them, and a model instance
     (with its cluster and plan) each cost more than the rest of the table.
     """
+    # What a row shows of its cluster and its plan's years, as plain values: a region's 160
+    # clusters as models with their plans cost more than the rest of the table.
     clusters = {
-        cluster.pk: cluster
-        # What a row shows of its cluster and plan: a plan's dozen text fields, read for each of a
-        # region's 160 clusters, cost more than the rest of the table.
-        for cluster in Cluster.objects.filter(plan__in=visible_plans(user))
-        .select_related("plan")
-        .only("number", "name", "plan_id", "plan__period_start", "plan__period_end")
+        row[0]: ClusterLabel(*row)
+        for row in Cluster.objects.filter(plan__in=visible_plans(user))
+        .order_by()
+        .values_list("pk", "number", "name", "plan_id", "plan__period_start", "plan__period_end")
     }
     memberships = ClusterMembership.objects.filter(cluster_id__in=list(clusters)).order_by().values_list("cluster_id", "school_id")
     rows = {}
-    ordered = sorted(clusters.values(), key=lambda c: (-c.plan.period_start.toordinal(), c.plan_id, c.number, c.pk))
+    ordered = sorted(clusters.values(), key=lambda c: (-c.period_start.toordinal(), c.plan_id, c.number, c.pk))
     for cluster in ordered:
         rows[cluster.pk] = {"cluster": cluster, "schools": 0, **dict.fromkeys(keys, 0)}
     for cluster_id, school_id in memberships:

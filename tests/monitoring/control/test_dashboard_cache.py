@@ -243,6 +243,36 @@ def test_sections_and_executors_are_kept_with_the_sums_and_match_the_points(coor
     assert [r["activity__section_id"] for r in warm.by_section] == [cast.section.pk, second.section_id]
 
 
+def test_the_executors_are_read_again_only_when_the_municipalitys_own_points_change(coordinator, monkeypatch):
+    """A school's report recounts that school and leaves the executors' sums as they were kept; a
+    change to the municipality's own points reads its executors again."""
+    cast = coordinator
+    today = cast.muni.today()
+    ActivityExecutor.objects.create(activity=cast.activity, position=1, level="municipality", kind="role", name="Отдел образования")
+    set_state(cast.cp_muni, due_date=today - datetime.timedelta(days=2))
+    assert _by_section_and_executor(dashboard_for_user(user=cast.coordinator, today=today))[1] == {"Отдел образования": 1}
+    read = []
+    executors = dashboard_figures.municipal_executors
+
+    def recording(municipalities):
+        read.append(sorted(municipalities))
+        return executors(municipalities)
+
+    monkeypatch.setattr(dashboard_figures, "municipal_executors", recording)
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    d = dashboard_for_user(user=cast.coordinator, today=today)
+    assert d.totals["submitted"] == 1 and read == []
+    assert _by_section_and_executor(d)[1] == {"Отдел образования": 1}
+    workflow.control_point_cancel(
+        control_point=cast.cp_muni, user=cast.coordinator, version=cast.cp_muni.version, reason="Не требуется"
+    )
+    assert _by_section_and_executor(dashboard_for_user(user=cast.coordinator, today=today))[1] == {}
+    assert read == [[cast.muni.pk]]
+
+
 def test_the_curators_schools_read_the_kept_counts_and_see_a_report_at_once(cast, client):
     """«Мои школы» reads each school's counts where the dashboard keeps them; a report sent changes
     the school's stamp, and the next view counts that school again."""

@@ -26,12 +26,13 @@ def test_a_merge_adds_the_rows_and_leaves_both_sides_as_they_were():
     total.merge(a)
     total.merge(b)
     assert total.totals == {"total": 5, "done": 3}
-    assert total.per_activity[10] == total.per_section[7] == total.per_plan[100] == {"total": 5, "done": 3}
+    assert total.per_section[7] == total.per_plan[100] == {"total": 5, "done": 3}
     assert total.per_school == {1: {"total": 3, "done": 1}, None: {"total": 2, "done": 2}}
     assert total.per_municipal_activity == {10: {"total": 2, "done": 2}}
     assert total.per_executor == {"Отдел образования": {"total": 5, "done": 3}}
     total.merge(_sums(2, 10, 100, 7, total=1, done=0))
-    assert total.per_activity[10] == {"total": 6, "done": 3}
+    assert total.per_section[7] == {"total": 6, "done": 3}
+    assert total.per_school[2] == {"total": 1, "done": 0}
     assert (repr(a), repr(b)) == before
 
 
@@ -40,5 +41,17 @@ def test_a_merge_copies_only_the_tables_asked_for():
     total.merge(_sums(1, 10, 100, 7, total=3, done=1, executor="Отдел образования"), ("per_plan",))
     assert total.totals == {"total": 3, "done": 1}
     assert total.per_plan == {100: {"total": 3, "done": 1}}
-    assert total.per_activity == total.per_school == total.per_section == {}
+    assert total.per_school == total.per_section == {}
     assert total.per_executor is None
+
+
+def test_a_merge_shares_the_rows_one_side_has_and_keeps_the_order_of_the_keys():
+    a = _sums(1, 10, 100, 7, total=3, done=1)
+    b = _sums(2, 11, 100, 8, total=2, done=2)
+    total = Sums(KEYS)
+    total.merge(a)
+    total.merge(b)
+    assert total.per_school[1] is a.per_school[1] and total.per_school[2] is b.per_school[2]
+    assert list(total.per_section) == [7, 8]
+    assert total.per_plan[100] == {"total": 5, "done": 3}
+    assert total.per_plan[100] is not a.per_plan[100] and a.per_plan[100] == {"total": 3, "done": 1}

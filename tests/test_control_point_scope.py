@@ -24,7 +24,7 @@ ALLOWED = {
     ("monitoring/control/workflow.py", "_lock"): "locks a point already fetched through get_control_point_for_user",
     ("monitoring/control/remind.py", "control_point_remind"): "locks a point already fetched through get_control_point_for_user",
     ("monitoring/control/reminders.py", "digests_for_municipality"): "the daily digest: no user, each letter lists its own reader's points",
-    ("monitoring/region/selectors.py", "plans_in_force"): "whether a plan already scoped by visible_plans has points: a flag, no point read",
+    ("monitoring/overview/selectors.py", "with_points_flag"): "whether a plan (scoped by the caller's visible_plans) has points: a flag, no point read",
     ("monitoring/control/selectors.py", "register_page"): "reads full rows for ids picked from the scoped register",
     ("monitoring/control/selectors.py", "dashboard_sums_warm"): "the beat's warming: no user, fills each municipality's cached sums, read only through a reader's visible municipalities",
     ("monitoring/control/selectors.py", "school_points_for_user"): "reads cards for ids picked from the scoped filter",

@@ -13,14 +13,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
 from monitoring.control.selectors import control_point_counts
 from monitoring.models import ControlPoint
-from roadmaps.models import Plan
+from roadmaps.models import Activity, Plan
 from schools.access import visible_control_points, visible_plans
 from schools.lists.selectors import ListInfo, category_history, lists_of, status_kind
 from schools.models import Municipality, SchoolList
@@ -35,14 +35,23 @@ CATEGORY_ORDER = list(SchoolList.Category.values)
 # --- which plan and which year ----------------------------------------------------------------------
 
 
-def plan_options(*, user, municipality: Municipality) -> list[Plan]:
-    """The municipality's plans the user may read, each with its number of control points (one query)."""
-    return list(
-        visible_plans(user)
-        .filter(municipality=municipality)
-        .annotate(n_points=Count("sections__activities__control_points"))
-        .order_by("-period_start", "pk")
+def with_points_flag(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """`has_points` on each plan: whether any of its activities has a control point.
+
+    Asked per activity of the plan, an index probe each until one has a point. Counting the
+    points read a municipality's 30,000 for each plan; an Exists over the points joined up to
+    their plan PostgreSQL answered by scanning every activity of the region for each plan (18 ms
+    for a region's forty).
+    """
+    with_points = Activity.objects.filter(section__plan_id=OuterRef("pk")).filter(
+        Exists(ControlPoint.objects.filter(activity_id=OuterRef("pk")))
     )
+    return plans.annotate(has_points=Exists(with_points))
+
+
+def plan_options(*, user, municipality: Municipality) -> list[Plan]:
+    """The municipality's plans the user may read, each with whether it has control points (one query)."""
+    return list(with_points_flag(visible_plans(user).filter(municipality=municipality)).order_by("-period_start", "pk"))
 
 
 def current_plan(plans: list[Plan], today: datetime.date) -> Plan | None:
@@ -58,7 +67,7 @@ def current_plan(plans: list[Plan], today: datetime.date) -> Plan | None:
         return (
             plan.status == Plan.Status.APPROVED,
             plan.period_start <= today <= plan.period_end,
-            plan.n_points > 0,
+            plan.has_points,
             plan.period_start,
         )
 

@@ -29,15 +29,15 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import REGION_ROLES
 from monitoring.control.dashboard import point_sums
 from monitoring.control.selectors import control_point_counts, dashboard_cache_key, dashboard_counts
-from monitoring.models import ControlPoint, ExamResult, Procedure, ReferenceResult
+from monitoring.models import ExamResult, Procedure, ReferenceResult
 from monitoring.overview.numbers import percent
-from monitoring.overview.selectors import current_plan, plan_scope_ids
+from monitoring.overview.selectors import current_plan, plan_scope_ids, with_points_flag
 from monitoring.results.selectors import reference_maps
 from monitoring.results.subjects import subject_order
 from roadmaps.models import Plan
@@ -45,7 +45,7 @@ from schnor_portal.dates import format_date
 from schnor_portal.row_urls import row_url
 from schools.access import visible_control_points, visible_municipalities, visible_plans
 from schools.lists.selectors import category_history, lists_of_municipalities, status_kind
-from schools.models import Municipality, Region, SchoolList
+from schools.models import Municipality, Region, SchoolList, SchoolListEntry
 
 REFUSED = "Кабинет региона открыт только региональному наблюдателю и региональному администратору."
 # The region's latest list years shown side by side: the current one and the two before it show
@@ -156,20 +156,15 @@ def gap_column_key(procedure, grade, subject):
 def plans_in_force(*, user, municipalities, today) -> dict[int, tuple[Plan, list[int]]]:
     """Each municipality's plan in force and the plans its points belong to (one query).
 
-    `current_plan` asks only whether a plan has points; an Exists answers that with one index
-    probe per plan, where counting them would read a region's million points.
+    `current_plan` asks only whether a plan has points (`with_points_flag`).
     """
-    has_points = ControlPoint.objects.filter(activity__section__plan_id=OuterRef("pk"))
     plans = list(
-        visible_plans(user)
-        .filter(municipality__in=municipalities, status=Plan.Status.APPROVED)
-        .annotate(has_points=Exists(has_points))
+        with_points_flag(visible_plans(user).filter(municipality__in=municipalities, status=Plan.Status.APPROVED))
         .select_related("approved_by")
         .order_by("-period_start", "pk")
     )
     by_municipality = defaultdict(list)
     for plan in plans:
-        plan.n_points = int(plan.has_points)
         by_municipality[plan.municipality_id].append(plan)
     chosen = {}
     for municipality_id, own in by_municipality.items():
@@ -232,7 +227,18 @@ def list_figures(*, municipalities) -> tuple[list[int], dict[int, dict[int, List
 
     One query for all the region's lists; statuses come from each municipality's own history,
     as its lists page derives them (a year without a list of its own is unknown, not empty).
+    Lists change a few times a year: the figures are kept until any list or entry changes (two
+    index steps a view, where reading and walking every list of the region cost 25 ms).
     """
+    key = f"{CACHE_KEY}:lists:{_ids_key(municipalities)}:{_history_stamp(SchoolList, SchoolListEntry)}"
+    found = cache.get(key)
+    if found is None:
+        found = _list_figures(municipalities)
+        cache.set(key, found, RESULTS_CACHE_SECONDS)
+    return found
+
+
+def _list_figures(municipalities):
     by_municipality = lists_of_municipalities(municipalities)
     shnor = SchoolList.Category.SHNOR
     years = sorted({info.year for infos in by_municipality.values() for info in infos if info.category == shnor})
@@ -268,28 +274,30 @@ class SubjectKey:
 
 
 # Results change when a coordinator imports or edits them, a few times a year; the cabinet's gaps
-# (a mean over every school's results of the region) are kept until any result changes.
+# (a mean over every school's results of the region) are kept until any result changes. The
+# lists' figures likewise, until any list changes.
 RESULTS_CACHE_SECONDS = 30 * 60
 
 
-def _results_stamp() -> str:
-    """The newest history record of any result, entered or per school: one index step each."""
-    newest = [
-        model.history.order_by("-history_id").values_list("history_id", "history_date").first()
-        for model in (ExamResult, ReferenceResult)
-    ]
+def _history_stamp(*models) -> str:
+    """The newest history record of each model: one index step each, moved by any change to their rows
+    (every write of results and lists, imports included, keeps history)."""
+    newest = [model.history.order_by("-history_id").values_list("history_id", "history_date").first() for model in models]
     return "|".join(f"{row[0]}:{row[1].isoformat()}" if row else "-" for row in newest)
+
+
+def _ids_key(municipalities) -> str:
+    return hashlib.sha1(",".join(map(str, sorted(m.pk for m in municipalities))).encode()).hexdigest()
 
 
 def result_gaps(*, municipalities) -> tuple[list[SubjectKey], dict[int, dict[SubjectKey, tuple]]]:
     """Per subject, the latest year any municipality of the region has a comparison, and each
     municipality's (gap, own average, regional average, own average computed) that year (three
     queries, or two index steps when nothing changed since)."""
-    ids = sorted(m.pk for m in municipalities)
-    key = f"{CACHE_KEY}:gaps:{hashlib.sha1(','.join(map(str, ids)).encode()).hexdigest()}:{_results_stamp()}"
+    key = f"{CACHE_KEY}:gaps:{_ids_key(municipalities)}:{_history_stamp(ExamResult, ReferenceResult)}"
     found = cache.get(key)
     if found is None:
-        found = _result_gaps(ids)
+        found = _result_gaps(sorted(m.pk for m in municipalities))
         cache.set(key, found, RESULTS_CACHE_SECONDS)
     return found
 

@@ -233,9 +233,12 @@ def test_the_default_plan_is_the_approved_one_in_force_with_points(cast):
     project = f.PlanFactory(municipality=cast.muni, kind="project", period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2027, 12, 31))
     schedule = f.PlanFactory(municipality=cast.muni, kind="schedule", part_of=project, period_start=project.period_start, period_end=project.period_end)
     f.ControlPointFactory(activity=f.ActivityFactory(section=f.PlanSectionFactory(plan=schedule)))
+    f.ActivityFactory(section=f.PlanSectionFactory(plan=project))  # activities, but no points of its own
     f.PlanFactory(municipality=cast.muni, status=Plan.Status.DRAFT, period_start=datetime.date(2025, 1, 1))
     Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.SUPERSEDED)
     plans = plan_options(user=cast.chair, municipality=cast.muni)
+    flags = {plan.pk: plan.has_points for plan in plans}
+    assert (flags[project.pk], flags[schedule.pk]) == (False, True)
     assert current_plan(plans, today) == schedule
 
 

@@ -177,8 +177,8 @@ def grow(region, n):
 
 # With the region's clock (schools/clock.py): the zone its municipalities keep; cold, with the executors
 # of the municipalities whose sums are counted (and the points' figures read per plan from the sums,
-# without a query of the activities).
-CABINET_QUERIES = 18
+# without a query of the activities), and the lists' and the results' stamps.
+CABINET_QUERIES = 20
 
 
 @pytest.mark.parametrize("n", [1, 8])
@@ -188,12 +188,13 @@ def test_the_page_costs_a_fixed_number_of_queries(region, client, django_assert_
     with django_assert_num_queries(CABINET_QUERIES):
         response = client.get(URL, {"sort": "-on_time"})
     assert len(response.context["cabinet"].rows) == 2 + n
-    # Warm, seven fewer: each municipality's stamp says its sums stand (not its schools' two stamps
-    # nor their count, nor its executors), and the results' two stamps replace the three queries of the gaps.
-    with django_assert_num_queries(CABINET_QUERIES - 7):
+    # Warm, eight fewer: each municipality's stamp says its sums stand (not its schools' two stamps
+    # nor their count, nor its executors), the results' two stamps replace the three queries of the
+    # gaps and the lists' two stamps the query of the lists.
+    with django_assert_num_queries(CABINET_QUERIES - 8):
         client.get(URL)
     # The workbook reads what the page reads, less the notification bell it does not draw.
-    with django_assert_num_queries(CABINET_QUERIES - 8):
+    with django_assert_num_queries(CABINET_QUERIES - 9):
         assert client.get(reverse("region:cabinet_xlsx")).status_code == 200
 
 
@@ -210,3 +211,19 @@ def test_the_results_gaps_are_kept_until_a_result_changes(region):
     assert rows_by_name(region_cabinet(user=region.viewer, today=region.today))[region.a.name][oge].value == Decimal("0.00")
     reference(region.a, "municipality", "oge", "Математика", 9, 2025, "4.00")  # an entered average wins
     assert rows_by_name(region_cabinet(user=region.viewer, today=region.today))[region.a.name][oge].value == Decimal("0.30")
+
+
+def test_the_list_figures_are_kept_until_a_list_changes(region):
+    """Who entered and left the lists is read from every list of the region: kept, and read afresh as
+    soon as a list or one of its entries changes."""
+    from schools.models import SchoolListEntry
+
+    def entered_2026():
+        return rows_by_name(region_cabinet(user=region.viewer, today=region.today))[region.b.name][list_column_key(2026, "entered")].value
+
+    assert entered_2026() == 1
+    newcomer = f.SchoolFactory(municipality=region.b)
+    entry = SchoolListEntry.objects.create(school_list=region.lists.get(municipality=region.b, year=2026), school=newcomer)
+    assert entered_2026() == 2
+    entry.delete()
+    assert entered_2026() == 1

@@ -33,7 +33,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import REGION_ROLES
-from monitoring.control.dashboard import point_sums
+from monitoring.control.dashboard import PLAN_TABLES, point_sums
 from monitoring.control.selectors import control_point_counts, dashboard_cache_key, dashboard_counts
 from monitoring.models import ExamResult, Procedure, ReferenceResult
 from monitoring.overview.numbers import percent
@@ -183,7 +183,7 @@ def point_figures(*, user, scopes: dict[int, list[int]], today) -> dict[int, dic
         base=visible_control_points(user),
         counts=dashboard_counts(today),
         cache_key=dashboard_cache_key(today),
-        tables=("per_plan",),
+        tables=PLAN_TABLES,
     )
     figures = {municipality_id: dict.fromkeys(keys, 0) for municipality_id in scopes}
     for municipality_id, plan_ids in scopes.items():

@@ -210,6 +210,35 @@ def test_the_cabinet_reads_the_dashboards_sums(cast, client):
     assert not [q for q in _counting(queries.captured_queries) if "COUNT(" in q["sql"]]
 
 
+def test_the_cabinet_reads_each_municipalitys_sums_per_plan_alone(cast, client, monkeypatch):
+    """The cabinet reads only the sums per plan: each municipality's smaller entry, kept beside the
+    whole one and rebuilt with it, so that a report shows there at once."""
+    from monitoring.region.selectors import region_cabinet
+
+    def done():
+        return {row.municipality.pk: row.figures["done"].value for row in region_cabinet(user=cast.region_viewer, today=today).rows if "done" in row.figures}
+
+    today = cast.muni.today()
+    before = done()
+    requested = []
+    real_get_many = dashboard_figures.cache.get_many
+
+    def recording(keys):
+        requested.append(list(keys))
+        return real_get_many(keys)
+
+    monkeypatch.setattr(dashboard_figures.cache, "get_many", recording)
+    assert done() == before
+    municipal = [key for keys in requested for key in keys if ":dashboard-municipality:" in key]
+    assert municipal and all(key.endswith(":plans") for key in municipal)
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    cp = workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    workflow.control_point_accept(control_point=cp, user=cast.curator, version=cp.version)
+    assert done()[cast.muni.pk] == before[cast.muni.pk] + 1
+
+
 def _by_section_and_executor(d):
     return (
         {r["activity__section_id"]: (r["total"], r["overdue"]) for r in d.by_section},

@@ -41,6 +41,16 @@ Status = ControlPoint.Status
 IN_WORK_STATUSES = (Status.IN_PROGRESS, Status.SUBMITTED, Status.REWORK)
 DUE_SOON_DAYS = 14
 REQUESTS_LIMIT = 50
+# What the dashboard's list of due-date requests shows: the point's activity and executor, the
+# dates, the reason and who asked. Its rows join five models; their other columns (the point's
+# report, the activity's texts, the school's card, the accounts) were most of what was read.
+REQUEST_ROW_FIELDS = (
+    "control_point_id", "current_due_date", "requested_date", "reason", "status", "requested_by_id", "requested_at",
+    "control_point__activity_id", "control_point__school_id", "control_point__regional",
+    "control_point__activity__number", "control_point__activity__content", "control_point__school__short_name",
+    "requested_by__person_id", "requested_by__first_name", "requested_by__last_name", "requested_by__username",
+    "requested_by__person__last_name", "requested_by__person__first_name", "requested_by__person__middle_name",
+)
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -477,7 +487,9 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
     requests = list(
         open_requests.select_related(
             "control_point", "control_point__activity", "control_point__school", "requested_by", "requested_by__person"
-        ).order_by("requested_at", "pk")[:REQUESTS_LIMIT]
+        )
+        .only(*REQUEST_ROW_FIELDS)
+        .order_by("requested_at", "pk")[:REQUESTS_LIMIT]
     )
     requests_total = open_requests.count() if len(requests) == REQUESTS_LIMIT else len(requests)
     return Dashboard(

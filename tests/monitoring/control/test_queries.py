@@ -21,6 +21,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from monitoring.models import DueDateChangeRequest
 from roadmaps.models import ActivityExecutor
 from tests import factories as f
 from tests.monitoring.conftest import set_state
@@ -43,7 +44,14 @@ def _points(cast, n):
         activity = f.ActivityFactory(section=sections[i % 3])
         ActivityExecutor.objects.create(activity=activity, position=1, level="municipality", kind="role", name=f"Отдел {i % 4}")
         school = (cast.school_a, cast.school_b, None)[i % 3]
-        f.ControlPointFactory(activity=activity, school=school, due_date=today + datetime.timedelta(days=i - n // 2))
+        cp = f.ControlPointFactory(activity=activity, school=school, due_date=today + datetime.timedelta(days=i - n // 2))
+        if i % 2:
+            # Open due-date requests, by an account with a person and by one without: the dashboard
+            # lists them with their points, activities, schools and authors' names.
+            DueDateChangeRequest.objects.create(
+                control_point=cp, current_due_date=cp.due_date, requested_date=cp.due_date + datetime.timedelta(days=30),
+                reason="Перенос проверки", requested_by=cast.curator if i % 4 == 1 else cast.director_a,
+            )
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -74,6 +82,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(cast, client, django_asse
     with django_assert_num_queries(DASHBOARD):
         response = client.get(reverse("monitoring:dashboard"))
     assert response.context["d"].totals["total"] == n
+    assert len(response.context["d"].requests) == (n - 3) // 2
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -47,8 +47,8 @@ TABLES = (
 class Sums:
     """Counts of one set of points, whole and per school, section, plan, municipal activity,
     regional activity, and school and plan. A regional point (the region body's own, no
-    school) is in the totals and its activity's row, not in the municipality's row of `per_school`
-    (key None).
+    school) is in the totals, its section's and plan's rows and `per_regional_activity`, not in the
+    municipality's row of `per_school` (key None).
 
     `per_executor` (executor's name → counts of the municipality's own points) is filled where a
     municipality's own points are counted and cached: the executors of a plan in force do not change

@@ -37,6 +37,19 @@ def _totals(client):
     return client.get(reverse(URL)).context["d"].totals
 
 
+def _record_cache_reads(monkeypatch) -> list:
+    """The keys of each `get_many` the dashboard's sums make from now on, one list per call."""
+    requested = []
+    real_get_many = dashboard_figures.cache.get_many
+
+    def recording(keys):
+        requested.append(list(keys))
+        return real_get_many(keys)
+
+    monkeypatch.setattr(dashboard_figures.cache, "get_many", recording)
+    return requested
+
+
 def test_a_second_view_reads_the_counts_from_the_cache(coordinator, client):
     first, second = _views(client)
     assert len(_counting(first)) == 1 and not _counting(second)
@@ -137,14 +150,7 @@ def test_an_unchanged_municipality_is_read_as_one_cached_sum(coordinator, monkey
     comes from one cache entry, and a report in one school rebuilds only its municipality."""
     cast = coordinator
     dashboard_for_user(user=cast.coordinator, today=timezone.localdate())
-    requested = []
-    real_get_many = dashboard_figures.cache.get_many
-
-    def recording(keys):
-        requested.append(list(keys))
-        return real_get_many(keys)
-
-    monkeypatch.setattr(dashboard_figures.cache, "get_many", recording)
+    requested = _record_cache_reads(monkeypatch)
     dashboard_for_user(user=cast.coordinator, today=timezone.localdate())
     assert len(requested) == 1 and all(":dashboard-municipality:" in key for key in requested[0])
 
@@ -220,14 +226,7 @@ def test_the_cabinet_reads_each_municipalitys_sums_per_plan_alone(cast, client, 
 
     today = cast.muni.today()
     before = done()
-    requested = []
-    real_get_many = dashboard_figures.cache.get_many
-
-    def recording(keys):
-        requested.append(list(keys))
-        return real_get_many(keys)
-
-    monkeypatch.setattr(dashboard_figures.cache, "get_many", recording)
+    requested = _record_cache_reads(monkeypatch)
     assert done() == before
     municipal = [key for keys in requested for key in keys if ":dashboard-municipality:" in key]
     assert municipal and all(key.endswith(":plans") for key in municipal)

@@ -34,7 +34,7 @@ from schools.access import (
 )
 from schools.models import Municipality, School
 
-from .dashboard import executor_sums, municipal_sums, point_sums, school_sums
+from .dashboard import executor_sums, municipal_executors, municipal_sums, point_sums, school_sums
 from .filters import OPEN_STATUSES, ControlPointFilter
 
 Status = ControlPoint.Status
@@ -440,13 +440,9 @@ def dashboard_for_user(*, user, today=None, period_from=None, period_to=None, du
 
     per_executor = sums.per_executor
     if per_executor is None:
-        # A curator's schools: counted afresh, their municipality's executors read with them. Read by
-        # the plans of the user's municipalities: an IN list of a region's 4,000 activity ids cost
-        # PostgreSQL 35–190 ms to plan and probe where the join costs 2.
-        executors = ActivityExecutor.objects.filter(
-            level=ExecutorLevel.MUNICIPALITY, activity__section__plan__municipality__in=in_reach
-        ).order_by()
-        per_executor = executor_sums(executors.values_list("activity_id", "name"), sums.per_municipal_activity, keys)
+        # A curator's schools: counted afresh, their municipality's executors read with them.
+        executors = [pair for pairs in municipal_executors(in_reach).values() for pair in pairs]
+        per_executor = executor_sums(executors, sums.per_municipal_activity, keys)
     by_executor = sorted(
         ({"name": name, **row} for name, row in per_executor.items() if row["overdue"] > 0),
         key=lambda r: (-r["overdue"], r["name"]),
@@ -526,11 +522,10 @@ class ClusterLabel:
 def _cluster_rows(user, per_school_plan, keys):
     """Completion per cluster: the points of the cluster's schools in the cluster's plan.
 
-    Memberships are read as pairs of ids: a region has thousands of them, and a model instance
-    (with its cluster and plan) each cost more than the rest of the table.
+    Clusters (what a row shows of them and their plan's years) and memberships are read as plain
+    values: a region has 160 clusters and thousands of memberships, and a model instance each
+    (with its cluster and plan) cost more than the rest of the table.
     """
-    # What a row shows of its cluster and its plan's years, as plain values: a region's 160
-    # clusters as models with their plans cost more than the rest of the table.
     clusters = {
         row[0]: ClusterLabel(*row)
         for row in Cluster.objects.filter(plan__in=visible_plans(user))

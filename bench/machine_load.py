@@ -53,13 +53,16 @@ def _tree(roots):
 
 
 class LoadSampler(threading.Thread):
+    """`roots`: {name: pid} of the bench's process trees (the server, the load generator); the database
+    backends are counted as «postgres». Each part's share tells where a request's core time goes."""
+
     def __init__(self, roots, database_url, database_name, interval=2.0):
         super().__init__(daemon=True)
-        self.roots, self.interval = list(roots), interval
+        self.roots, self.interval = dict(roots), interval
         self.database_url, self.database_name = database_url, database_name
         self.stopping = threading.Event()
         self.last = {}
-        self.ours = 0
+        self.ticks = dict.fromkeys([*self.roots, "postgres"], 0)
         self.load = []
 
     def _backends(self, connection):
@@ -69,12 +72,15 @@ class LoadSampler(threading.Thread):
         return {pid for (pid,) in rows}
 
     def _sample(self, connection):
-        for pid in _tree(self.roots) | self._backends(connection):
-            found = _stat(pid)
-            if found:
-                ticks = found[1]
-                self.ours += ticks - self.last.get(pid, ticks)
-                self.last[pid] = ticks
+        parts = {name: _tree([pid]) for name, pid in self.roots.items()}
+        parts["postgres"] = self._backends(connection)
+        for name, pids in parts.items():
+            for pid in pids:
+                found = _stat(pid)
+                if found:
+                    ticks = found[1]
+                    self.ticks[name] += ticks - self.last.get(pid, ticks)
+                    self.last[pid] = ticks
         self.load.append(os.getloadavg()[0])
 
     def run(self):
@@ -89,15 +95,16 @@ class LoadSampler(threading.Thread):
             self.ended = time.monotonic()
 
     def stop(self) -> dict:
-        """Average cores busy in all, with the bench, with other work; the 1-minute load average seen."""
+        """Average cores busy in all, with the bench (and each of its parts), with other work; the 1-minute load average seen."""
         self.stopping.set()
         self.join()
         seconds = self.ended - self.started
         busy = (self.busy_end - self.busy_start) / TICKS / seconds
-        ours = self.ours / TICKS / seconds
+        ours = sum(self.ticks.values()) / TICKS / seconds
         return {
             "cores_busy": round(busy, 2),
             "cores_bench": round(ours, 2),
+            "cores_bench_parts": {name: round(ticks / TICKS / seconds, 2) for name, ticks in self.ticks.items()},
             "cores_other_work": round(max(busy - ours, 0), 2),
             "load_1m": {"min": min(self.load), "median": round(statistics.median(self.load), 2), "max": max(self.load)},
         }

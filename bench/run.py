@@ -275,7 +275,7 @@ def run_locust(targets_path: Path, csv_prefix: Path, log, server) -> dict:
     ]
     (RESULTS / "users.json").unlink(missing_ok=True)
     locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    sampler = LoadSampler([server.pid, locust.pid], PG + DB_NAME, DB_NAME)
+    sampler = LoadSampler({"gunicorn": server.pid, "locust": locust.pid}, PG + DB_NAME, DB_NAME)
     sampler.start()
     returncode = locust.wait()
     load = sampler.stop()
@@ -368,7 +368,8 @@ def main():
     (RESULTS / "latest.json").write_text(json.dumps(details, ensure_ascii=False, indent=1), encoding="utf-8")
     say(
         f"ядра во время нагрузки: занято {load['cores_busy']} из {os.cpu_count()}, из них стенд {load['cores_bench']}, "
-        f"прочие процессы машины {load['cores_other_work']}"
+        f"прочие процессы машины {load['cores_other_work']}; стенд по частям: "
+        + ", ".join(f"{name} {cores}" for name, cores in load["cores_bench_parts"].items())
     )
     for missed in details["missed_targets"]:
         say(f"цель не достигнута: {missed}")

@@ -348,6 +348,7 @@ PLAIN_URLS = {
     "schools:school_add",
     "reports:order_list",
     "monitoring:my_school",
+    "monitoring:my_school_group",  # the school as «Моя школа» finds it: tests/monitoring/control/test_long_lists.py
     "monitoring:curator_home",
     "monitoring:dashboard",
     "monitoring:register",

@@ -194,10 +194,15 @@ class PointGroup:
     key: str
     title: str
     points: list = field(default_factory=list)
-    expanded: bool = True
     total: int = 0
     # The register filter that lists the whole group, when it holds more than the page shows.
     query: str = ""
+    # Counted but its cards not loaded: they come when the group is opened (views.school.my_school_group).
+    deferred: bool = False
+
+    @property
+    def expanded(self) -> bool:
+        return self.key in OPEN_GROUPS
 
     @property
     def more(self) -> int:
@@ -207,6 +212,9 @@ class PointGroup:
 # Cards a group of «Моя школа» shows; a folded group fewer, as it is opened less often.
 GROUP_LIMIT = 20
 FOLDED_GROUP_LIMIT = 10
+# The groups of «Моя школа» open on arrival, and those folded until the user opens them.
+OPEN_GROUPS = ("overdue", "soon")
+FOLDED_GROUPS = ("later", "done", "cancelled")
 
 
 def _card_rows(queryset):
@@ -225,12 +233,13 @@ def _card_rows(queryset):
     )
 
 
-def school_points_for_user(*, user, school, filters=None, today=None):
+def school_points_for_user(*, user, school, filters=None, today=None, cards_for=None):
     """The school's control points for «Моя школа», filtered and grouped by what needs doing first.
 
     A school has hundreds of points over a plan's years: each group shows its first cards and
     says how many more the register holds. The grouping reads three columns of every point; only
-    the cards shown are loaded with what a card displays.
+    the cards shown are loaded with what a card displays. `cards_for` names the groups whose cards
+    are loaded (by default all); the others are counted and `deferred`.
     """
     today = today or timezone.localdate()
     points = visible_control_points(user).filter(school=school)
@@ -244,11 +253,9 @@ def school_points_for_user(*, user, school, filters=None, today=None):
             f"Срок в ближайшие {DUE_SOON_DAYS} дней",
             query=f"due_from={today.isoformat()}&due_to={soon.isoformat()}&{open_statuses}",
         ),
-        "later": PointGroup(
-            "later", "Позже", expanded=False, query=f"due_from={(soon + datetime.timedelta(days=1)).isoformat()}&{open_statuses}"
-        ),
-        "done": PointGroup("done", "Выполнено", expanded=False, query="status=done&sort=-due"),
-        "cancelled": PointGroup("cancelled", "Отменено", expanded=False, query="status=cancelled"),
+        "later": PointGroup("later", "Позже", query=f"due_from={(soon + datetime.timedelta(days=1)).isoformat()}&{open_statuses}"),
+        "done": PointGroup("done", "Выполнено", query="status=done&sort=-due"),
+        "cancelled": PointGroup("cancelled", "Отменено", query="status=cancelled"),
     }
     members = {key: [] for key in groups}
     for pk, status, due_date in filterset.qs.values_list("pk", "status", "due_date"):
@@ -267,12 +274,14 @@ def school_points_for_user(*, user, school, filters=None, today=None):
     shown = {
         key: [pk for _, pk in rows[: GROUP_LIMIT if groups[key].expanded else FOLDED_GROUP_LIMIT]]
         for key, rows in members.items()
+        if cards_for is None or key in cards_for
     }
     wanted = [pk for ids in shown.values() for pk in ids]
     cards = {cp.pk: cp for cp in decorate(list(_card_rows(ControlPoint.objects.filter(pk__in=wanted))), today)}
     for key, group in groups.items():
         group.total = len(members[key])
-        group.points = [cards[pk] for pk in shown[key]]
+        group.deferred = key not in shown
+        group.points = [cards[pk] for pk in shown.get(key, ())]
     return filterset, [g for g in groups.values() if g.total or g.key in ("overdue", "soon")]
 
 

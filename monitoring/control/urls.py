@@ -6,6 +6,7 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("my-school/", school.my_school, name="my_school"),
+    path("my-school/group/", school.my_school_group, name="my_school_group"),
     path("curator/", curator.curator_home, name="curator_home"),
     path("", dashboard.dashboard, name="dashboard"),
     path("register/", dashboard.register, name="register"),

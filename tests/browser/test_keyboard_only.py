@@ -103,3 +103,18 @@ def test_the_director_reports_on_a_control_point_with_the_keyboard_alone(demo, l
     assert "Отчёт отправлен куратору на проверку" in card.inner_text()
     # Focus is back in the card, not lost on <body>.
     page.wait_for_function("() => document.activeElement !== document.body")
+
+
+def test_the_director_opens_a_folded_group_with_the_keyboard_and_keeps_their_place(demo, live_server, page):
+    login(page, live_server, "director")
+    page.goto(live_server.url + "/execution/my-school/")
+    done = page.get_by_test_id("group-done")
+    assert done.locator("[data-testid=cp-card]").count() == 0
+
+    tab_to(page, lambda tag, name, text, in_form: tag == "SUMMARY" and text.startswith("Выполнено"))
+    page.keyboard.press("Enter")
+    # The cards come by htmx; focus stays on the group's heading, the next Tab goes into its first card.
+    done.locator("[data-testid=cp-card]").first.wait_for()
+    assert page.evaluate(ACTIVE)[0] == "SUMMARY"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('[data-testid=group-done] [data-testid=cp-card]') !== null")

@@ -323,6 +323,8 @@ def test_a_municipality_starts_from_an_empty_database(admin_link, live_server, b
     assert director.get_by_text("Контрольных точек: 2").is_visible()
     later = director.get_by_test_id("group-later")
     later.locator("summary").click()
+    # A folded group brings its cards when opened.
+    later.get_by_text("Анализ результатов ВПР и ОГЭ в школе").wait_for()
     assert later.get_by_text("Анализ результатов ВПР и ОГЭ в школе").is_visible()
     assert later.get_by_text("Педагогический совет по итогам полугодия").is_visible()
     screenshot(director, "onboarding_6_director_my_school")

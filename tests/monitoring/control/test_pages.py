@@ -51,12 +51,13 @@ def test_my_school_groups_the_points_and_filters_them(cast, client):
     )
     client.force_login(cast.director_a)
     response = client.get(reverse("monitoring:my_school"))
-    groups = {g.key: [cp.pk for cp in g.points] for g in response.context["groups"]}
-    assert groups == {"overdue": [cast.cp_a.pk], "soon": [soon.pk], "later": [later.pk], "done": [done.pk]}
+    groups = {g.key: ([cp.pk for cp in g.points], g.total) for g in response.context["groups"]}
+    # The folded groups are counted; their cards come when opened (test_long_lists.py).
+    assert groups == {"overdue": ([cast.cp_a.pk], 1), "soon": ([soon.pk], 1), "later": ([], 1), "done": ([], 1)}
     page = response.content.decode()
     assert cast.activity.deadline_text in page and cast.activity.expected_result in page
     assert cast.cp_b.activity.content in page  # same activity, but only school A's points are listed
-    assert page.count('data-testid="cp-card"') == 4
+    assert page.count('data-testid="cp-card"') == 2
     filtered = client.get(reverse("monitoring:my_school"), {"status": "done"})
     assert [cp.pk for g in filtered.context["groups"] for cp in g.points] == [done.pk]
     by_period = client.get(reverse("monitoring:my_school"), {"due_from": (today + datetime.timedelta(days=1)).isoformat()})

@@ -22,8 +22,8 @@ app.conf.beat_schedule = {
         "task": "schnor_portal.tasks.heartbeat_task",
         "schedule": 60.0,
     },
-    # Every five minutes: the dashboards' sums counted ahead of their readers, the first of a day
-    # and after a deploy included (monitoring/tasks.py).
+    # Every five minutes: the dashboards' sums and the register's most opened counts counted ahead
+    # of their readers, the first of a day and after a deploy included (monitoring/tasks.py).
     "monitoring-warm-dashboard-sums": {
         "task": "monitoring.tasks.warm_dashboard_sums_task",
         "schedule": crontab(minute="*/5"),

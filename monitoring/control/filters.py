@@ -26,6 +26,19 @@ from .forms import DateInput
 Status = ControlPoint.Status
 OPEN_STATUSES = [s for s in Status.values if s not in ControlPoint.CLOSED_STATUSES]
 YES_NO = [("yes", "да"), ("no", "нет")]
+# The register filter behind each figure of the dashboard (selectors.control_point_counts and
+# dashboard_counts define the figures).
+FIGURE_QUERIES = {
+    "total": "&".join(f"status={s}" for s in ("planned", "in_progress", "submitted", "rework", "done")),
+    "done": "status=done",
+    "done_late": "late=yes",
+    "in_work": "status=in_progress&status=submitted&status=rework&overdue=no",
+    "planned": "status=planned&overdue=no",
+    "overdue": "overdue=yes",
+    "submitted": "status=submitted",
+    "needs_decision": "needs_decision=yes",
+    "rescheduled": "rescheduled=yes",
+}
 
 
 class QuickSelect(forms.Select):

@@ -67,7 +67,7 @@ def notification_bell(context):
 
 
 FIGURE_FILTERS = {
-    # home figure → the register filter behind it (see monitoring/views/dashboard.FIGURE_QUERIES)
+    # home figure → the register filter behind it (see monitoring/control/filters.FIGURE_QUERIES)
     "overdue": "overdue=yes",
     "submitted": "status=submitted",
     "done": "status=done",

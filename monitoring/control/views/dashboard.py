@@ -14,7 +14,7 @@ from monitoring.control.bulk import ACTIONS as BULK_ACTIONS, may_bulk
 from monitoring.control.counts import school_counts
 from monitoring.control.point_html import register_rows_html
 from monitoring.control.exports import register_sheet
-from monitoring.control.filters import OPEN_STATUSES
+from monitoring.control.filters import FIGURE_QUERIES, OPEN_STATUSES
 from monitoring.control.forms import DateInput
 from monitoring.control.selectors import (
     DUE_SOON_DAYS,
@@ -33,18 +33,6 @@ from schools.access import can_manage
 
 PER_PAGE = 50
 TABLE_ROWS = 50
-# The register filter behind each figure of the dashboard (selectors._counts defines the figures).
-FIGURE_QUERIES = {
-    "total": "&".join(f"status={s}" for s in ("planned", "in_progress", "submitted", "rework", "done")),
-    "done": "status=done",
-    "done_late": "late=yes",
-    "in_work": "status=in_progress&status=submitted&status=rework&overdue=no",
-    "planned": "status=planned&overdue=no",
-    "overdue": "overdue=yes",
-    "submitted": "status=submitted",
-    "needs_decision": "needs_decision=yes",
-    "rescheduled": "rescheduled=yes",
-}
 SORT_COLUMNS = ("due", "number", "school", "status", "updated")
 
 

@@ -118,3 +118,59 @@ def test_a_register_sorted_by_school_pages_as_the_plain_sort(cast, client, monke
     assert shown == expected
     # A page past the end is the last one, as everywhere in the portal.
     assert [cp.pk for cp in client.get(URL, {"sort": sort, "page": 99}).context["points"]] == expected[12:]
+
+
+def test_the_beat_counts_the_registers_most_opened_filters_ahead(cast, client):
+    """After the warming task the unfiltered register and the register behind each figure of the
+    dashboards count nothing — the coordinator's in the municipality's zone, the region's in the
+    zone most of its municipalities keep — and find what a fresh count finds."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from monitoring.control.counts import WARM_QUERIES
+    from monitoring.tasks import warm_dashboard_sums_task
+    from tests.monitoring.conftest import set_state
+
+    today = timezone.localdate()
+    set_state(cast.cp_a, due_date=today - datetime.timedelta(days=3))
+    set_state(cast.cp_b, status="done", due_date=today - datetime.timedelta(days=10), completed_at=timezone.now())
+    set_state(cast.cp_muni, status="submitted", needs_decision=True, original_due_date=cast.cp_muni.due_date - datetime.timedelta(days=30))
+    # The municipality keeps its own zone; the region reads in the zone of most of its municipalities.
+    type(cast.muni).objects.filter(pk=cast.muni.pk).update(time_zone="Asia/Omsk")
+    for name in ("Соседний район", "Дальний район"):
+        f.MunicipalityFactory(region=cast.muni.region, name=name, time_zone="Europe/Moscow")
+
+    assert warm_dashboard_sums_task() == 4
+    warm = {}
+    for user in (cast.coordinator, cast.region_viewer):
+        client.force_login(user)
+        for query in WARM_QUERIES:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(f"{URL}?{query}")
+            assert _count_queries(queries.captured_queries) == [], (user.username, query)
+            warm[user.username, query] = response.context["page"].paginator.count
+    assert len(set(warm.values())) >= 4, "the cast's points fall into different figures"
+
+    cache.clear()
+    for user in (cast.coordinator, cast.region_viewer):
+        client.force_login(user)
+        for query in WARM_QUERIES:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(f"{URL}?{query}")
+            assert _count_queries(queries.captured_queries), (user.username, query)
+            assert response.context["page"].paginator.count == warm[user.username, query], (user.username, query)
+
+
+def test_every_filter_the_beat_counts_is_one_the_register_understands(db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import QueryDict
+
+    from monitoring.control.counts import WARM_QUERIES
+    from monitoring.control.filters import ControlPointFilter
+    from monitoring.models import ControlPoint
+
+    for query in WARM_QUERIES:
+        filterset = ControlPointFilter(QueryDict(query), queryset=ControlPoint.objects.all(), user=AnonymousUser())
+        assert filterset.is_valid(), (query, filterset.errors)

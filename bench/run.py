@@ -311,7 +311,7 @@ def main():
     say("сводные цифры «Контроля исполнения» и реестра, как их считает beat")
     connections.close_all()
     subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", "from monitoring.tasks import warm_dashboard_sums_task; warm_dashboard_sums_task()"],
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", "from monitoring.tasks import warm_dashboard_sums_task; warm_dashboard_sums_task()"],
         cwd=APP_DIR, env={**os.environ, **BENCH_ENV}, check=True,
     )
 

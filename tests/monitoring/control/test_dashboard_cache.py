@@ -316,3 +316,50 @@ def test_the_curators_schools_read_the_kept_counts_and_see_a_report_at_once(cast
     )
     workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
     assert submitted() == {cast.school_a.pk: 1}
+
+
+def test_the_beat_keeps_the_schools_entries_alive_so_a_change_counts_its_school_alone(cast, client, monkeypatch):
+    """Between the beat's runs a school's report recounts that school only, however long ago the
+    municipality's other units were counted: the warming extends their entries with its own."""
+    import time
+
+    from monitoring.tasks import warm_dashboard_sums_task
+
+    monkeypatch.setattr(dashboard_figures, "CACHE_SECONDS", 2)
+    client.force_login(cast.coordinator)
+    _views(client, 1)  # every unit of the municipality counted, kept for two seconds
+    time.sleep(1.2)
+    warm_dashboard_sums_task()  # nothing changed: the entries live two seconds more
+    time.sleep(1.2)  # past the first two seconds
+    workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    (view,) = _views(client, 1)
+    (counting,) = _counting(view)
+    sql = counting["sql"].replace('"', "")
+    assert f"school_id IN ({cast.school_a.pk})" in sql
+    assert "IS NULL" not in sql, "the municipality's own points were counted again"
+
+
+def test_the_beat_counts_a_schools_entry_gone_from_the_cache(cast, client):
+    """An entry evicted from Redis (or expired between runs) is counted by the beat, not by the
+    reader's page after the next change."""
+    from django.core.cache import cache
+
+    from monitoring.control.selectors import dashboard_cache_key
+    from monitoring.tasks import warm_dashboard_sums_task
+    from schools.models import Municipality
+
+    client.force_login(cast.coordinator)
+    _views(client, 1)
+    stamps, _ = dashboard_figures._stamps(Municipality.objects.filter(pk=cast.muni.pk))
+    school_b = dashboard_figures._unit_key(cast.school_b.pk, dashboard_cache_key(timezone.localdate()), stamps[cast.school_b.pk])
+    assert cache.delete(school_b)
+    warm_dashboard_sums_task()
+    assert cache.get(school_b) is not None
+    workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    (view,) = _views(client, 1)
+    (counting,) = _counting(view)
+    assert f"school_id IN ({cast.school_a.pk})" in counting["sql"].replace('"', "")

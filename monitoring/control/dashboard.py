@@ -139,9 +139,9 @@ def _groups(queryset, counts: dict):
     )
 
 
-def _stamps(municipalities) -> tuple[dict, dict]:
-    """The stamp of each unit the sums are cached by: a school (its pk) or a municipality's own points;
-    and each unit's municipality."""
+def unit_stamps(municipalities) -> tuple[dict, dict]:
+    """The stamp of each unit the sums (and the register's counts) are cached by: a school (its pk)
+    or a municipality's own points (("municipality", pk)); and each unit's municipality."""
     history = ControlPoint.history.model
     of_school = history.objects.filter(school_id=OuterRef("pk")).order_by("-history_id")
     of_municipality = history.objects.filter(municipality_id=OuterRef("pk"), school_id__isnull=True).order_by("-history_id")
@@ -274,13 +274,13 @@ def municipal_sums(municipalities, *, base, counts: dict, cache_key: str, refres
         # would be counted again by the first page after its municipality's next change — every
         # school of it, and its own points with their executors (60 ms on a reader's request in
         # the bench) — where one school had changed.
-        unit_stamps = _stamps(municipalities)[0]
-        gone = {unit: stamp for unit, stamp in unit_stamps.items() if not cache.touch(_unit_key(unit, cache_key, stamp), CACHE_SECONDS)}
+        stamps = unit_stamps(municipalities)[0]
+        gone = {unit: stamp for unit, stamp in stamps.items() if not cache.touch(_unit_key(unit, cache_key, stamp), CACHE_SECONDS)}
         if gone:
             _unit_sums(gone, base=base, counts=counts, cache_key=cache_key)
     rebuilt = {}
     if stale_municipalities:
-        stamps, owners = _stamps(Municipality.objects.filter(pk__in=stale_municipalities))
+        stamps, owners = unit_stamps(Municipality.objects.filter(pk__in=stale_municipalities))
         units = _unit_sums(stamps, base=base, counts=counts, cache_key=cache_key)
         for municipality in stale_municipalities:
             rebuilt[municipal_names[municipality]] = Sums(keys)

@@ -177,13 +177,13 @@ def test_a_region_reads_school_stamps_only_of_a_municipality_that_changed(cast, 
     viewer, today = cast.region_viewer, timezone.localdate()
     first = dashboard_for_user(user=viewer, today=today).totals["total"]
     read = []
-    stamps = dashboard_figures._stamps
+    stamps = dashboard_figures.unit_stamps
 
     def recording(municipalities):
         read.append(sorted(municipalities.values_list("pk", flat=True)))
         return stamps(municipalities)
 
-    monkeypatch.setattr(dashboard_figures, "_stamps", recording)
+    monkeypatch.setattr(dashboard_figures, "unit_stamps", recording)
     assert dashboard_for_user(user=viewer, today=today).totals["total"] == first
     assert read == []
     workflow.control_point_cancel(
@@ -352,7 +352,7 @@ def test_the_beat_counts_a_schools_entry_gone_from_the_cache(cast, client):
 
     client.force_login(cast.coordinator)
     _views(client, 1)
-    stamps, _ = dashboard_figures._stamps(Municipality.objects.filter(pk=cast.muni.pk))
+    stamps, _ = dashboard_figures.unit_stamps(Municipality.objects.filter(pk=cast.muni.pk))
     school_b = dashboard_figures._unit_key(cast.school_b.pk, dashboard_cache_key(timezone.localdate()), stamps[cast.school_b.pk])
     assert cache.delete(school_b)
     warm_dashboard_sums_task()

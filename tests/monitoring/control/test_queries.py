@@ -2,10 +2,11 @@
 
 Queries of a request (named so that a new one has to be justified):
   session, user (municipality, person and school joined), the bell's unread count — 3 for every page;
-  register: the municipalities' stamps and the count of each whose stamp moved (the count is
-    cached per municipality, counts.py), the page's ids, its rows, municipal executors of the rows
-    (prefetch), and the panel's choices: plans, sections, clusters, schools, municipal executor
-    names — 10; sorted by school, one more: the names of the schools counted, which place the
+  register: the municipalities' stamps, and for those whose stamp moved the stamps of their
+    schools' points and of their own (two) and the count of the units whose stamp moved (the
+    counts are cached per municipality and per school, counts.py), the page's ids, its rows,
+    municipal executors of the rows (prefetch), and the panel's choices: plans, sections,
+    clusters, schools, municipal executor names — 12; sorted by school, one more: the names of the schools counted, which place the
     page among them (selectors._school_sorted_page);
   dashboard: the municipalities' stamps (the keys of their cached sums), and for one whose stamp
     moved the stamps of its schools' points and of its own (two), the counts per school and
@@ -27,7 +28,7 @@ from tests import factories as f
 from tests.monitoring.conftest import set_state
 
 PAGE = 3
-REGISTER = PAGE + 10
+REGISTER = PAGE + 12
 REGISTER_BY_SCHOOL = REGISTER + 1
 DASHBOARD = PAGE + 12
 

@@ -73,8 +73,10 @@ def test_a_region_counts_only_the_municipality_that_changed(cast, client):
     )
     total, counted = _found(client, {"status": "planned"})
     assert total == 2
+    # Of the region's municipalities one moved, and of its units one school.
     (query,) = counted
-    assert f'IN ({cast.muni.pk})' in query["sql"].replace('"', "")
+    assert f"school_id IN ({cast.school_a.pk})" in query["sql"].replace('"', "")
+    assert "IS NULL" not in query["sql"]
 
 
 def test_a_curators_register_is_counted_as_their_own(cast, client):
@@ -174,3 +176,24 @@ def test_every_filter_the_beat_counts_is_one_the_register_understands(db):
     for query in WARM_QUERIES:
         filterset = ControlPointFilter(QueryDict(query), queryset=ControlPoint.objects.all(), user=AnonymousUser())
         assert filterset.is_valid(), (query, filterset.errors)
+
+
+def test_a_report_recounts_its_school_alone(coordinator, client):
+    """A municipality whose stamp moved is put together from its schools' kept counts: only the
+    school that changed is counted again, and the figure is the one a fresh count gives."""
+    from django.core.cache import cache
+
+    cast = coordinator
+    f.ControlPointFactory(activity=cast.activity, school=cast.school_b, status="submitted")
+    submitted = {"status": "submitted"}
+    assert _found(client, submitted)[0] == 1
+    cp = workflow.control_point_report(
+        control_point=cast.cp_a, user=cast.director_a, version=cast.cp_a.version, report_text="Проведено заседание ШМО"
+    )
+    workflow.control_point_submit(control_point=cp, user=cast.director_a, version=cp.version)
+    total, (query,) = _found(client, submitted)
+    assert total == 2
+    sql = query["sql"].replace('"', "")
+    assert f"school_id IN ({cast.school_a.pk})" in sql and "IS NULL" not in sql
+    cache.clear()
+    assert _found(client, submitted)[0] == 2

@@ -215,12 +215,12 @@ def _unit(group) -> object:
     return group["school_id"] or ("municipality", group["municipality_id"])
 
 
-def _unit_name(unit) -> str:
+def unit_name(unit) -> str:
     return f"m{unit[1]}" if isinstance(unit, tuple) else f"s{unit}"
 
 
 def _unit_key(unit, cache_key: str, stamp: str) -> str:
-    return f"monitoring:dashboard-sums:{KEY_VERSION}:{_unit_name(unit)}:{cache_key}:{stamp}"
+    return f"monitoring:dashboard-sums:{KEY_VERSION}:{unit_name(unit)}:{cache_key}:{stamp}"
 
 
 def municipal_stamps(municipalities) -> dict:

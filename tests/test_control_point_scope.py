@@ -27,6 +27,7 @@ ALLOWED = {
     ("monitoring/overview/selectors.py", "with_points_flag"): "whether a plan (scoped by the caller's visible_plans) has points: a flag, no point read",
     ("monitoring/control/selectors.py", "register_page"): "reads full rows for ids picked from the scoped register",
     ("monitoring/control/selectors.py", "dashboard_sums_warm"): "the beat's warming: no user, fills each municipality's cached sums, read only through a reader's visible municipalities",
+    ("monitoring/control/counts.py", "register_counts_warm"): "the beat's warming: no user, fills each municipality's cached register counts, read only through a reader's visible municipalities",
     ("monitoring/control/selectors.py", "school_points_for_user"): "reads cards for ids picked from the scoped filter",
     ("monitoring/control/selectors.py", "control_point_card"): "one point already fetched through get_control_point_for_user",
 }

@@ -9,11 +9,19 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role
 from clusters.models import Cluster, ClusterMembership
 
 from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what the portal keeps is keyed by ids, and a database
+    rolled back after a test (SQLite) gives the next test's objects the same ids."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from django.utils import timezone
 from schnor_portal.xlsx import attachment
 from schools.access import can_manage, get_plan_for_user
 
-from ..editions import deadline_flags
 from ..exports import plan_workbook
 from ..models import Plan
-from ..selectors import TIMELINE_GROUPS, plan_has_executors, plan_list_for_user, plan_table, plan_timeline
+from ..selectors import TIMELINE_GROUPS, plan_list_for_user, plan_table, plan_timeline
+from ..table_cache import plan_table_html
 
 
 @login_required
@@ -25,22 +25,13 @@ def plan_detail(request, pk):
     cluster = None
     if request.GET.get("cluster"):
         cluster = get_object_or_404(plan.clusters, number=request.GET["cluster"]) if request.GET["cluster"].isdigit() else None
-    rows = plan_table(plan=plan, cluster=cluster)
     writable = can_manage(request.user, plan.municipality_id)
     # Only a draft is edited; a plan in force changes by a new edition («Внести изменения»).
     editable = writable and plan.status == Plan.Status.DRAFT
-    if not editable:
-        rows = [row for row in rows if row["kind"] != "add"]
-    if plan.status == Plan.Status.DRAFT:
-        today = timezone.localdate()
-        for row in rows:
-            if row["kind"] == "activity":
-                row["date_flags"] = deadline_flags(row["activity"], plan, today)
     edition = getattr(plan, "replaced_by", None)
     context = {
         "plan": plan,
-        "rows": rows,
-        "show_executors": plan_has_executors(rows) or editable,
+        "plan_table": plan_table_html(plan=plan, cluster=cluster, editable=editable, request=request),
         "clusters": clusters,
         "cluster": cluster,
         "can_manage": editable,

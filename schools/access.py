@@ -8,6 +8,7 @@ same 404 (as Django's admin reads `get_object` through `get_queryset`).
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -143,6 +144,18 @@ def managed_municipality(user) -> Municipality:
 def require_manage(user, municipality_id):
     if not can_manage(user, municipality_id):
         raise PermissionDenied("Добавлять и изменять данные может только муниципальный координатор.")
+
+
+def own_school(user) -> School:
+    """A director's own school, where `visible_schools` lets a director see it (404 otherwise).
+
+    No query: the account comes with its school (accounts.backends.PortalBackend), and «Моя
+    школа», the busy hour's most visited page, needs only its name.
+    """
+    school = user.school if user.role == Role.DIRECTOR and user.school_id and not _is_anonymous(user) else None
+    if school is None or school.municipality_id != user.municipality_id:
+        raise Http404("Школа не найдена")
+    return school
 
 
 def get_school_for_user(user, pk, write=False) -> School:

@@ -35,7 +35,7 @@ from schools.access import (
 from schools.models import Municipality, School
 
 from .dashboard import executor_sums, municipal_executors, municipal_sums, point_sums, school_sums
-from .filters import OPEN_STATUSES, ControlPointFilter
+from .filters import OPEN_STATUSES, ControlPointFilter, SchoolPointFilter
 
 Status = ControlPoint.Status
 IN_WORK_STATUSES = (Status.IN_PROGRESS, Status.SUBMITTED, Status.REWORK)
@@ -243,7 +243,7 @@ def school_points_for_user(*, user, school, filters=None, today=None, cards_for=
     """
     today = today or timezone.localdate()
     points = visible_control_points(user).filter(school=school)
-    filterset = ControlPointFilter(filters or {}, queryset=points, user=user, today=today)
+    filterset = SchoolPointFilter(filters or {}, queryset=points, user=user, today=today)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     open_statuses = "&".join(f"status={s}" for s in OPEN_STATUSES)
     groups = {

@@ -1,8 +1,10 @@
 """The access module: what each role of municipality A may read, and that B stays invisible."""
 
 import pytest
+from django.http import Http404
 
 from schools.access import (
+    own_school,
     visible_control_points,
     visible_municipalities,
     visible_orders,
@@ -35,6 +37,27 @@ def test_it_gives_a_director_only_the_own_school(cast):
     assert ids(visible_control_points(cast.director_a)) == {cast.cp_a.pk}
     assert ids(visible_schools(cast.director_b)) == {cast.school_b.pk}
     assert ids(visible_control_points(cast.director_b)) == {cast.cp_b.pk}
+
+
+def test_a_directors_own_school_is_the_one_visible_schools_gives(cast):
+    for director in (cast.director_a, cast.director_b):
+        assert {own_school(director).pk} == ids(visible_schools(director))
+    for user in (cast.coordinator, cast.curator, cast.chair, cast.region_viewer, cast.no_role):
+        with pytest.raises(Http404):
+            own_school(user)
+
+
+def test_a_school_moved_to_another_municipality_is_no_longer_its_directors_own(cast):
+    """The account is loaded with its school: the school's municipality is checked as visible_schools checks it."""
+    cast.school_a.municipality = cast.other
+    cast.school_a.save()
+    director = type(cast.director_a).objects.select_related("school").get(pk=cast.director_a.pk)
+    assert not visible_schools(director).exists()
+    with pytest.raises(Http404):
+        own_school(director)
+    director.is_active = False
+    with pytest.raises(Http404):
+        own_school(director)
 
 
 def test_it_gives_a_region_viewer_the_municipalities_of_its_region(cast):

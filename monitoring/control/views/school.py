@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from monitoring.control.selectors import DUE_SOON_DAYS, FOLDED_GROUPS, OPEN_GROUPS, PointGroup, school_points_for_user
 from monitoring.control.workflow import REPORTABLE
-from schools.access import control_point_rights, get_school_for_user, visible_schools
+from schools.access import control_point_rights, get_school_for_user, own_school, visible_schools
 
 MY_SCHOOL_FILTERS = ("section", "status", "due_from", "due_to")
 
@@ -18,7 +18,7 @@ def _requested_school(request):
     """The director's own school; for anyone else the one chosen (?school=), or None to choose one."""
     user = request.user
     if user.role == Role.DIRECTOR and user.school_id:
-        return get_school_for_user(user, user.school_id)
+        return own_school(user)
     if request.GET.get("school", "").isdigit():
         return get_school_for_user(user, int(request.GET["school"]))
     return None

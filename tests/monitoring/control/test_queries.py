@@ -90,11 +90,11 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(cast, client, django_asse
 def test_my_school_and_the_curator_page_cost_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
     _points(cast, n)
     client.force_login(cast.director_a)
-    # the school, its points (three columns, to group and count them), the cards shown with their
-    # municipal executors, evidence, comments, open due-date requests; the panel's sections (the
-    # only choice list it shows). One more than when every card was loaded: a group shows at most
-    # 30 cards, so the page no longer grows with the school's points.
-    with django_assert_num_queries(PAGE + 8):
+    # its points (three columns, to group and count them), the cards shown with their municipal
+    # executors, evidence, comments, open due-date requests; the panel's sections (the only choice
+    # list it shows). The director's school comes with the account (schools.access.own_school). A
+    # group shows at most 30 cards, so the page does not grow with the school's points.
+    with django_assert_num_queries(PAGE + 7):
         response = client.get(reverse("monitoring:my_school"))
     assert cast.cp_a.pk in [cp.pk for g in response.context["groups"] for cp in g.points]
     client.force_login(cast.curator)

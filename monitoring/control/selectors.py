@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField, prefetch_related_objects
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
@@ -69,12 +69,14 @@ def control_point_rows(queryset: QuerySet[ControlPoint]) -> QuerySet[ControlPoin
     """What a row shows: the activity as written, its plan and section, the school, the executors
     above the schools (municipal and regional, one prefetch; split in `decorate`)."""
     related = queryset.select_related("activity", "activity__section", "activity__section__plan", "school")
-    return related.defer(*ROW_DEFERRED).prefetch_related(
-        Prefetch(
-            "activity__executor_set",
-            queryset=ActivityExecutor.objects.exclude(level=ExecutorLevel.SCHOOL).order_by("position"),
-            to_attr="upper_executors",
-        )
+    return related.defer(*ROW_DEFERRED).prefetch_related(_upper_executors())
+
+
+def _upper_executors() -> Prefetch:
+    return Prefetch(
+        "activity__executor_set",
+        queryset=ActivityExecutor.objects.exclude(level=ExecutorLevel.SCHOOL).order_by("position"),
+        to_attr="upper_executors",
     )
 
 
@@ -217,8 +219,9 @@ OPEN_GROUPS = ("overdue", "soon")
 FOLDED_GROUPS = ("later", "done", "cancelled")
 
 
-def _card_rows(queryset):
-    return control_point_rows(queryset).prefetch_related(
+def _card_prefetches() -> tuple[Prefetch, ...]:
+    """What a card shows beyond its row: files, comments (the last one), open due-date requests."""
+    return (
         Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
         Prefetch(
             "comments",
@@ -231,6 +234,10 @@ def _card_rows(queryset):
             to_attr="open_requests",
         ),
     )
+
+
+def _card_rows(queryset):
+    return control_point_rows(queryset).prefetch_related(*_card_prefetches())
 
 
 def school_points_for_user(*, user, school, filters=None, today=None, cards_for=None):
@@ -285,9 +292,14 @@ def school_points_for_user(*, user, school, filters=None, today=None, cards_for=
     return filterset, [g for g in groups.values() if g.total or g.key in ("overdue", "soon")]
 
 
-def control_point_card(control_point: ControlPoint, today=None) -> ControlPoint:
-    """One card, as the list shows it (after an htmx save)."""
+def control_point_card(control_point: ControlPoint, today=None, *, loaded=False) -> ControlPoint:
+    """One card, as the list shows it: the point read again (after an htmx save), or — `loaded`, a
+    point this request has just read with its activity, section, plan and school
+    (`get_control_point_for_user`) — completed in place, without reading its row twice."""
     today = today or timezone.localdate()
+    if loaded:
+        prefetch_related_objects([control_point], _upper_executors(), *_card_prefetches())
+        return decorate([control_point], today)[0]
     return decorate(list(_card_rows(ControlPoint.objects.filter(pk=control_point.pk))), today)[0]
 
 

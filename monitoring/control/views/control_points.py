@@ -98,8 +98,8 @@ def control_point_detail(request, pk):
     return _detail(request, cp)
 
 
-def _card(request, cp, *, form=None, notice="", form_error=""):
-    card = control_point_card(cp)
+def _card(request, cp, *, form=None, notice="", form_error="", loaded=False):
+    card = control_point_card(cp, loaded=loaded)
     flags = _flags(request.user, card)
     return render(
         request,
@@ -112,7 +112,7 @@ def _card(request, cp, *, form=None, notice="", form_error=""):
 def control_point_row(request, pk):
     """The card as «Моя школа» shows it: what «Отмена» puts back in place of the form."""
     cp = get_control_point_for_user(request.user, pk)
-    return _card(request, cp)
+    return _card(request, cp, loaded=True)
 
 
 @login_required
@@ -123,7 +123,7 @@ def control_point_report(request, pk):
         _forbidden(workflow.NO_REPORT)
     if request.method != "POST":
         if request.htmx:
-            return _card(request, cp, form=ReportForm(control_point=cp))
+            return _card(request, cp, form=ReportForm(control_point=cp), loaded=True)
         return _detail(request, cp)  # the point's page holds the same form
     form = ReportForm(request.POST, request.FILES, control_point=cp)
     if form.is_valid():
@@ -162,6 +162,7 @@ def control_point_report(request, pk):
             messages.success(request, notice)
             return _back(request, saved)
     if request.htmx:
+        # Read again: a refused save may be someone else's newer report, which the card then shows.
         return _card(request, cp, form=form)
     return _detail(request, cp, report_form=form)
 

@@ -22,7 +22,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.models import DueDateChangeRequest
+from monitoring.models import ControlPointComment, DueDateChangeRequest, Evidence
 from roadmaps.models import ActivityExecutor
 from tests import factories as f
 from tests.monitoring.conftest import set_state
@@ -127,3 +127,21 @@ def test_the_rows_leave_the_plans_passport_unread(cast, client):
         rows = [q["sql"] for q in queries.captured_queries if 'FROM "monitoring_controlpoint"' in q["sql"] and '"roadmaps_plan"' in q["sql"]]
         assert rows
         assert not [sql for sql in rows if '"roadmaps_plan"."background"' in sql or '"roadmaps_plan"."goal"' in sql]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_report_form_reads_its_point_once(cast, client, django_assert_num_queries, n):
+    """The form (htmx, into the card) and «Отмена» read the point with what its card shows once:
+    session and user (a card has no page around it, so no bell), the point with its activity,
+    section, plan, municipality and school (the access check), then only what the card adds —
+    municipal executors, evidence, comments, open due-date requests."""
+    _points(cast, n)
+    for i in range(n):
+        Evidence.objects.create(control_point=cast.cp_b, link=f"https://school.example.ru/doc{i}", uploaded_by=cast.director_b)
+        ControlPointComment.objects.create(control_point=cast.cp_b, author=cast.coordinator, text=f"Замечание {i}")
+    client.force_login(cast.director_b)
+    for name in ("monitoring:control_point_report", "monitoring:control_point_row"):
+        with django_assert_num_queries(7):
+            response = client.get(reverse(name, args=[cast.cp_b.pk]), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert f'id="cp-{cast.cp_b.pk}"' in response.content.decode()

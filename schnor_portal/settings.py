@@ -126,6 +126,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # server-side cursor (three round trips for thirty schools), and server-side cursors do not
 # survive a transaction-pooling PgBouncer either.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Parameters bound on the server, and a query a connection has run five times prepared: PostgreSQL
+# then plans it once per connection instead of on every run. Planning was two thirds of the
+# database's work for a page (bench/README.md «сессия 11»). PgBouncer keeps prepared statements in
+# transaction mode from 1.21 on (max_prepared_statements); DATABASE_PREPARED_STATEMENTS=0 behind an
+# older one.
+PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
+USE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 # A streaming read replica (README «Реплика для чтения», schnor_portal/db_router.py): the heavy reads
 # of dashboards, registers, overviews and exports go there; writes, and the reads of a browser that
 # wrote in the last REPLICA_STICKY_SECONDS, stay on the primary; a replica that is down or more than
@@ -151,6 +158,9 @@ if DATABASE_REPLICA_URL:
         MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
         "schnor_portal.db_router.ReplicaStickinessMiddleware",
     )
+for _database in DATABASES.values():
+    if USE_PREPARED_STATEMENTS and _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {}).update(PREPARED_STATEMENTS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

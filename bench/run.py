@@ -1,7 +1,8 @@
 """`make bench`: the portal under load on PostgreSQL, as in production, and the in-process timings.
 
 Steps: the bench database (created and migrated if missing, seeded once with seed_scale up to a
-million control points), collectstatic, gunicorn (bench/gunicorn.conf.py, DEBUG=0), locust
+million control points) copied afresh for the run (BENCH_DB_run; the seeded one is never loaded),
+the bench's Redis database emptied, collectstatic, gunicorn (bench/gunicorn.conf.py, DEBUG=0), locust
 headless with BENCH_USERS users in a region's role mix (bench/locustfile.py, bench/mix.py), then the PDF, import and deadline timings in this
 process. Writes bench/results/latest.json; the last line on stdout is the JSON line of figures.
 
@@ -33,6 +34,10 @@ MIN_POINTS = 1_000_000
 REGION_CABINET = "region:cabinet"
 
 DB_NAME = os.environ.get("BENCH_DB", "schnor_bench")
+# Each run loads a fresh copy of the seeded database: the load reports, sends and accepts points,
+# and a run on the database the previous runs left had other cards to report on than the first
+# (half as many report saves after a day of runs), so runs were not comparable.
+RUN_DB_NAME = f"{DB_NAME}_run"
 PORT = os.environ.get("BENCH_PORT", "8765")
 DURATION = int(os.environ.get("BENCH_DURATION", "300"))
 USERS = int(os.environ.get("BENCH_USERS", "20"))
@@ -89,6 +94,21 @@ def ensure_database():
         conn.execute(f'ALTER DATABASE "{DB_NAME}" SET random_page_cost = 1.1')
 
 
+def fresh_run_database():
+    """The run's copy of the seeded database, made anew (a file copy: 15 s for 2 GB), and the
+    bench's cache emptied: what it kept was counted on the previous run's data."""
+    import psycopg
+    import redis
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{RUN_DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{RUN_DB_NAME}" TEMPLATE "{DB_NAME}" STRATEGY FILE_COPY')
+        # A database's settings stay with it, not with its copies.
+        conn.execute(f'ALTER DATABASE "{RUN_DB_NAME}" SET random_page_cost = 1.1')
+    redis.Redis.from_url(BENCH_ENV["REDIS_URL"]).flushdb()
+    return PG + RUN_DB_NAME
+
+
 def django_setup():
     os.environ.update(BENCH_ENV)
     sys.path.insert(0, str(ROOT))
@@ -105,6 +125,9 @@ def ensure_seed():
 
     call_command("migrate", "--noinput", verbosity=0)
     points = ControlPoint.objects.count()
+    connections.close_all()  # a template cannot be copied while anyone is connected to it
+    say(f"копия базы для прогона: {RUN_DB_NAME}")
+    run_env = {**BENCH_ENV, "DATABASE_URL": fresh_run_database()}
     if points >= MIN_POINTS:
         say(f"в базе {points} контрольных точек: seed_scale не нужен")
         return None
@@ -223,8 +246,8 @@ def collectstatic():
     call_command("collectstatic", "--noinput", verbosity=0)
 
 
-def start_gunicorn(log):
-    env = {**os.environ, **BENCH_ENV, "BENCH_PORT": PORT}
+def start_gunicorn(log, run_env):
+    env = {**os.environ, **run_env, "BENCH_PORT": PORT}
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "schnor_portal.wsgi:application"],
         cwd=APP_DIR, env=env, stdout=log, stderr=log, start_new_session=True,
@@ -275,7 +298,7 @@ def run_locust(targets_path: Path, csv_prefix: Path, log, server) -> dict:
     ]
     (RESULTS / "users.json").unlink(missing_ok=True)
     locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    sampler = LoadSampler({"gunicorn": server.pid, "locust": locust.pid}, PG + DB_NAME, DB_NAME)
+    sampler = LoadSampler({"gunicorn": server.pid, "locust": locust.pid}, PG + RUN_DB_NAME, RUN_DB_NAME)
     sampler.start()
     returncode = locust.wait()
     load = sampler.stop()
@@ -309,17 +332,16 @@ def main():
     # region page would count a million points. The task is run by the checkout served, as beat
     # would run it: a «before» checkout warms what it knew how to warm.
     say("сводные цифры «Контроля исполнения» и реестра, как их считает beat")
-    connections.close_all()
     subprocess.run(
         [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", "from monitoring.tasks import warm_dashboard_sums_task; warm_dashboard_sums_task()"],
-        cwd=APP_DIR, env={**os.environ, **BENCH_ENV}, check=True,
+        cwd=APP_DIR, env={**os.environ, **run_env}, check=True,
     )
 
     load_before = os.getloadavg()
     csv_prefix = RESULTS / "locust"
     with open(RESULTS / "gunicorn.log", "w") as gunicorn_log, open(RESULTS / "locust.log", "w") as locust_log:
         say(f"gunicorn на порту {PORT}")
-        server = start_gunicorn(gunicorn_log)
+        server = start_gunicorn(gunicorn_log, run_env)
         try:
             say(f"locust: {USERS} пользователей ({targets['mix']}), {DURATION} с")
             load = run_locust(targets_path, csv_prefix, locust_log, server)

@@ -125,9 +125,6 @@ def ensure_seed():
 
     call_command("migrate", "--noinput", verbosity=0)
     points = ControlPoint.objects.count()
-    connections.close_all()  # a template cannot be copied while anyone is connected to it
-    say(f"копия базы для прогона: {RUN_DB_NAME}")
-    run_env = {**BENCH_ENV, "DATABASE_URL": fresh_run_database()}
     if points >= MIN_POINTS:
         say(f"в базе {points} контрольных точек: seed_scale не нужен")
         return None
@@ -327,6 +324,9 @@ def main():
     targets_path = RESULTS / "targets.json"
     targets = write_targets(targets_path)
     points = ControlPoint.objects.count()
+    connections.close_all()  # a template cannot be copied while anyone is connected to it
+    say(f"копия базы для прогона: {RUN_DB_NAME}")
+    run_env = {**BENCH_ENV, "DATABASE_URL": fresh_run_database()}
     # In production beat counts the dashboards' sums and the register's most opened counts every
     # five minutes (monitoring/tasks.py); a freshly started bench has had no beat, and its first
     # region page would count a million points. The task is run by the checkout served, as beat

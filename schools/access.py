@@ -8,8 +8,8 @@ same 404 (as Django's admin reads `get_object` through `get_queryset`).
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 

@@ -19,8 +19,9 @@ from . import factories as f
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: what the portal keeps is keyed by ids, and a database
-    rolled back after a test (SQLite) gives the next test's objects the same ids."""
+    """Each test starts with an empty cache: what the portal keeps (sums per school, plan tables,
+    rate-limit budgets) is keyed by ids, and a database rolled back after a test (SQLite) gives the
+    next test's objects the same ids."""
     cache.clear()
 
 

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
@@ -29,14 +28,6 @@ from .. import factories as f
 from .conftest import poppler, squash
 
 CODE = "K7QDM2XP4NW8T3HC9RFA"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    """The locmem cache lives as long as the test process: each test starts with a full budget."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

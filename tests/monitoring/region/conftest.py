@@ -11,7 +11,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Role
@@ -80,14 +79,6 @@ def reference(municipality, level, procedure, subject, grade, year, score):
         year=year,
         average_score=Decimal(score),
     )
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The point sums are cached per school; a test starts counting from the database.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
